@@ -6,6 +6,7 @@ With MONGODB_URI set, the same tests run against that server instead of a Secant
 from __future__ import annotations
 
 import os
+import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -60,3 +61,55 @@ def shared_fixtures() -> Path:
     if not (path / "TRUTH.jsonl").is_file():
         pytest.skip(f"real pages not available: {path} is absent (set VNNEWS_SHARED_DIR)")
     return path
+
+
+class DaemonServer:
+    """A SecantusDB daemon in its own process, on a fixed port, that a test can stop and restart."""
+
+    def __init__(self, data_dir: Path) -> None:
+        import socket
+
+        self.data_dir = data_dir
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.uri = f"mongodb://127.0.0.1:{self.port}/?directConnection=true"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        import shutil
+        import sys
+        import time
+
+        daemon = shutil.which("secantusd-py") or str(Path(sys.executable).parent / "secantusd-py")
+        self.process = subprocess.Popen(
+            [daemon, "--host", "127.0.0.1", "--port", str(self.port), "--storage-path", str(self.data_dir)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with pymongo.MongoClient(self.uri, serverSelectionTimeoutMS=500) as client:
+                    client.admin.command("ping")
+                return
+            except pymongo.errors.PyMongoError:
+                time.sleep(0.1)
+        raise RuntimeError(f"secantusd-py did not start on port {self.port}")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+            self.process = None
+
+
+@pytest.fixture
+def stoppable_server(tmp_path: Path) -> Iterator[DaemonServer]:
+    """A server the test may stop in the middle of a run (only the embedded kind can be stopped here)."""
+    if os.environ.get("MONGODB_URI"):
+        pytest.skip("MONGODB_URI points at an external server, which a test cannot stop and restart")
+    server = DaemonServer(tmp_path / "daemon")
+    server.start()
+    yield server
+    server.stop()

@@ -1,0 +1,76 @@
+"""The Scrapy item pipeline that stores articles in MongoDB (settings prefixed MONGODB_ and RAW_HTML_)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from crawler.embedded import vnnews_home
+from crawler.items import Article
+from exporters.mongo.connection import MongoConnection, redact_uri
+from exporters.mongo.writer import ArticleWriter
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+
+class MongoPipeline:
+    """Buffers articles and flushes them by size (MONGODB_BUFFER_SIZE) and time (MONGODB_FLUSH_INTERVAL)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        self.crawler = crawler
+        self.flush_interval = settings.getfloat("MONGODB_FLUSH_INTERVAL", 5.0)
+        self.connection = MongoConnection.from_crawler(crawler)
+        spool_dir = Path(settings.get("MONGODB_SPOOL_DIR") or vnnews_home() / "spool")
+        self.writer = ArticleWriter(
+            self.connection.database,
+            spool_dir,
+            articles=settings.get("MONGODB_ARTICLES_COLLECTION", "articles"),
+            pages=settings.get("MONGODB_PAGES_COLLECTION", "pages"),
+            buffer_size=settings.getint("MONGODB_BUFFER_SIZE", 500),
+            retry_after=settings.getfloat("MONGODB_RETRY_AFTER", 10.0),
+            keep_raw_html=settings.getbool("RAW_HTML_ENABLED", True),
+            raw_retention_days=settings.getint("RAW_HTML_RETENTION_DAYS", 0),
+            stats_inc=lambda key, count: crawler.stats.inc_value(key, count),
+        )
+        self._ticker: asyncio.Task[None] | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> MongoPipeline:
+        return cls(crawler)
+
+    async def open_spider(self) -> None:
+        logger.info("Storing articles in %s", redact_uri(self.connection.uri))
+        await self.writer.flush()  # creates indexes and writes what an earlier run spooled
+        self._ticker = asyncio.create_task(self._flush_periodically())
+
+    async def process_item(self, item: Any) -> Any:
+        if isinstance(item, Article) and self.writer.add(item):
+            await self.writer.flush()
+        return item
+
+    async def close_spider(self) -> None:
+        if self._ticker is not None:
+            self._ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._ticker
+        await self.writer.flush()
+        pending = self.writer.spool.pending_count()
+        if pending:
+            logger.warning(
+                "%d articles wait in the spool %s; they are written at the next run",
+                pending,
+                self.writer.spool.directory,
+            )
+        self.crawler.stats.set_value("mongo/pending_in_spool", pending)
+
+    async def _flush_periodically(self) -> None:
+        while True:
+            await asyncio.sleep(self.flush_interval)
+            await self.writer.flush()

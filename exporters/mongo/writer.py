@@ -1,0 +1,231 @@
+"""Buffered, asynchronous article writes that survive a store outage.
+
+`ArticleWriter` knows nothing of Scrapy: the crawl pipeline drives it, and so can a script or a test.
+It buffers items, writes them with one unordered `bulk_write` per flush, and when the server is
+unreachable (or a write fails for a reason other than the document itself) it spools the batch to
+disk and replays it at the next flush after the store is back, or at the next run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pymongo.errors import BulkWriteError, CollectionInvalid, OperationFailure, PyMongoError
+
+from crawler.items import Article
+from exporters.mongo.spool import Spool
+from exporters.mongo.store import (
+    ARTICLE_INDEXES,
+    ARTICLE_SCHEMA,
+    ARTICLES,
+    PAGE_INDEXES,
+    PAGES,
+    classify,
+    describe_validation_error,
+    first_by_body_hash,
+    page_document,
+    upsert_article,
+    upsert_page,
+    utcnow,
+)
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from pymongo.asynchronous.database import AsyncDatabase
+
+logger = logging.getLogger(__name__)
+
+DUPLICATE_KEY = 11000
+VALIDATION_FAILED = 121
+NAMESPACE_EXISTS = 48
+
+StatsInc = Callable[[str, int], None]
+
+
+def _no_stats(key: str, count: int) -> None:
+    return None
+
+
+async def ensure_articles_collection(db: AsyncDatabase, articles: str = ARTICLES, pages: str = PAGES) -> None:
+    """Create (or update) the validator and indexes; safe to run from several processes at once."""
+    validator = {"$jsonSchema": ARTICLE_SCHEMA}
+    try:
+        await db.create_collection(articles, validator=validator, validationLevel="strict")
+    except (CollectionInvalid, OperationFailure) as exc:
+        if isinstance(exc, OperationFailure) and exc.code != NAMESPACE_EXISTS:
+            raise
+        await db.command("collMod", articles, validator=validator, validationLevel="strict")
+    await db[articles].create_indexes(ARTICLE_INDEXES)
+    await db[pages].create_indexes(PAGE_INDEXES)
+
+
+class ArticleWriter:
+    def __init__(
+        self,
+        db: AsyncDatabase,
+        spool_dir: Path,
+        *,
+        articles: str = ARTICLES,
+        pages: str = PAGES,
+        buffer_size: int = 500,
+        retry_after: float = 10.0,
+        keep_raw_html: bool = True,
+        raw_retention_days: int = 0,
+        stats_inc: StatsInc = _no_stats,
+    ) -> None:
+        self.db = db
+        self.articles = articles
+        self.pages = pages
+        self.spool = Spool(spool_dir / "pending")
+        self.rejected = Spool(spool_dir / "rejected")
+        self.buffer: list[dict[str, Any]] = []
+        self.buffer_size = buffer_size
+        self.retry_after = retry_after
+        self.keep_raw_html = keep_raw_html
+        self.raw_retention_days = raw_retention_days
+        self.stats_inc = stats_inc
+        self._prepared = False
+        self._down_until = 0.0
+        self._lock = asyncio.Lock()
+
+    # -- public -----------------------------------------------------------------------------------
+
+    def add(self, article: Article, seen_at: datetime | None = None) -> bool:
+        """Buffer one article; True when the buffer is full and should be flushed."""
+        seen_at = seen_at or utcnow()
+        entry: dict[str, Any] = {"article": article.to_document(), "seen_at": seen_at, "page": None}
+        if self.keep_raw_html and article.raw is not None:
+            entry["page"] = page_document(
+                article.url,
+                article.outlet,
+                article.fetched_url,
+                article.fetched_at,
+                article.raw.body,
+                encoding=article.raw.encoding,
+                status=article.raw.status,
+                content_type=article.raw.content_type,
+                retention_days=self.raw_retention_days,
+            )
+        self.buffer.append(entry)
+        return len(self.buffer) >= self.buffer_size
+
+    async def flush(self) -> None:
+        """Write what is buffered (and, when the store is reachable, what was spooled before)."""
+        async with self._lock:
+            batch, self.buffer = self.buffer, []
+            if time.monotonic() < self._down_until:
+                self._spool(batch, "store unavailable")
+                return
+            try:
+                if not self._prepared:
+                    await ensure_articles_collection(self.db, self.articles, self.pages)
+                    self._prepared = True
+                await self._drain_spool()
+                if batch:
+                    await self._write(batch)
+            except PyMongoError as exc:
+                self._down_until = time.monotonic() + self.retry_after
+                logger.warning("MongoDB write failed (%s); spooling and retrying later", _short(exc))
+                self._spool(batch, "write failed")
+
+    @property
+    def store_available(self) -> bool:
+        return time.monotonic() >= self._down_until
+
+    # -- internals ------------------------------------------------------------------------------
+
+    def _spool(self, entries: list[dict[str, Any]], reason: str) -> None:
+        if not entries:
+            return
+        path = self.spool.append(entries)
+        self._count(entries, "spooled")
+        logger.info("Spooled %d articles to %s (%s)", len(entries), path, reason)
+
+    async def _drain_spool(self) -> None:
+        for path in self.spool.files():
+            entries = list(self.spool.read(path))
+            if entries:
+                await self._write(entries)
+                self.stats_inc("mongo/unspooled", len(entries))
+            self.spool.remove(path)
+            logger.info("Wrote %d spooled articles from %s", len(entries), path)
+
+    async def _write(self, entries: list[dict[str, Any]]) -> None:
+        entries = list({e["article"]["_id"]: e for e in entries}.values())  # last fetch of a URL wins
+        docs = [e["article"] for e in entries]
+        coll = self.db[self.articles]
+        ids = [d["_id"] for d in docs]
+        stored = {
+            d["_id"]: d["content_hash"] async for d in coll.find({"_id": {"$in": ids}}, {"content_hash": 1})
+        }
+        owners: dict[str, str] = {}
+        cursor = coll.find({"body_hash": {"$in": list({d["body_hash"] for d in docs})}}, {"body_hash": 1})
+        async for d in cursor.sort([("first_seen_at", 1), ("_id", 1)]):
+            owners.setdefault(d["body_hash"], d["_id"])
+        duplicate_of = first_by_body_hash(docs, owners)
+        ops = [
+            upsert_article(e["article"], e["seen_at"], duplicate_of.get(e["article"]["_id"])) for e in entries
+        ]
+        failed = await self._bulk(self.articles, ops)
+        retry = [i for i, code in failed.items() if code == DUPLICATE_KEY]  # two writers raced on a new URL
+        if retry:
+            again = await self._bulk(self.articles, [ops[i] for i in retry])
+            for j, i in enumerate(retry):
+                if j in again:
+                    failed[i] = again[j]
+                else:
+                    del failed[i]
+        for index, entry in enumerate(entries):
+            doc = entry["article"]
+            if index in failed:
+                continue
+            outcome = classify(doc, stored.get(doc["_id"]))
+            self._count([entry], outcome)
+            if doc["_id"] in duplicate_of and outcome == "new":
+                self._count([entry], "duplicate")
+        invalid = [entries[i] for i, code in failed.items() if code == VALIDATION_FAILED]
+        if invalid:
+            path = self.rejected.append(invalid)
+            self._count(invalid, "invalid")
+            logger.error("%d refused articles kept in %s", len(invalid), path)
+        others = [entries[i] for i, code in failed.items() if code != VALIDATION_FAILED]
+        self._spool(others, "write errors")
+        stored_ok = [e["page"] for i, e in enumerate(entries) if e["page"] is not None and i not in failed]
+        if stored_ok:
+            await self._bulk(self.pages, [upsert_page(p) for p in stored_ok])
+
+    async def _bulk(self, collection: str, ops: list[Any]) -> dict[int, int]:
+        """Run an unordered bulk write; returns {op index: error code} for the ops that failed."""
+        if not ops:
+            return {}
+        try:
+            await self.db[collection].bulk_write(ops, ordered=False)
+        except BulkWriteError as exc:
+            if exc.details.get("writeConcernErrors"):
+                raise
+            failed: dict[int, int] = {}
+            for error in exc.details.get("writeErrors", []):
+                failed[error["index"]] = error["code"]
+                if error["code"] == VALIDATION_FAILED:
+                    logger.error("MongoDB refused an article: %s", describe_validation_error(error))
+            return failed
+        return {}
+
+    def _count(self, entries: list[dict[str, Any]], outcome: str) -> None:
+        self.stats_inc(f"mongo/{outcome}", len(entries))
+        for entry in entries:
+            self.stats_inc(f"outlet/{entry['article']['outlet']}/{outcome}", 1)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:200]
+
+
+__all__ = ["ArticleWriter", "ensure_articles_collection"]
