@@ -1,0 +1,16 @@
+"""Vietnamese dates: `parse_date` reads one displayed string, `select_dates` picks an article's dates."""
+
+from __future__ import annotations
+
+from crawler.dates.parse import PRECISIONS, ParsedDate, parse_date
+from crawler.dates.select import SOURCES, DateCandidate, DateSelection, select_dates
+
+__all__ = [
+    "PRECISIONS",
+    "SOURCES",
+    "DateCandidate",
+    "DateSelection",
+    "ParsedDate",
+    "parse_date",
+    "select_dates",
+]
