@@ -62,6 +62,11 @@ class EmbeddedServer:
         self._server: Any = None
         self.uri: str | None = None
 
+    @property
+    def owns_server(self) -> bool:
+        """True when this object started the server (False when it attached to a running one)."""
+        return self._server is not None
+
     def start(self, publish: bool = False) -> str:
         """Start (or attach) and return the URI; `publish` announces it for other processes."""
         if existing := running_server_uri(self.data_dir):

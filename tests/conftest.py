@@ -113,3 +113,15 @@ def stoppable_server(tmp_path: Path) -> Iterator[DaemonServer]:
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_vnnews_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep tests away from the user's own store and spool in ~/.local/share/vnnews."""
+    previous = os.environ.get("VNNEWS_HOME")
+    os.environ["VNNEWS_HOME"] = str(tmp_path_factory.mktemp("vnnews_home"))
+    yield
+    if previous is None:
+        os.environ.pop("VNNEWS_HOME", None)
+    else:
+        os.environ["VNNEWS_HOME"] = previous
