@@ -86,7 +86,7 @@ WORD_TIME = re.compile(
 )
 
 # 12-hour markers written right after the time ("SA"/"CH" are the Vietnamese locale's AM/PM).
-AM_PM = re.compile(r"^\s*(a\.?m\.?|p\.?m\.?|sa|ch)(?![a-zà-ỹđ])")
+AM_PM = re.compile(r"\s*(a\.?m\.?|p\.?m\.?|sa|ch)(?![a-zà-ỹđ])")
 AM_WORDS = frozenset({"am", "a.m.", "a.m", "sa"})
 
 # Parts of the day: "11:05 tối", "chiều 2/11", "9 giờ sáng".
