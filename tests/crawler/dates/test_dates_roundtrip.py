@@ -135,3 +135,41 @@ def test_year_less_is_never_after_now(moment: datetime, now: datetime) -> None:
     assert parsed.value.date() <= now.date()
     assert (parsed.value.month, parsed.value.day) == (moment.month, moment.day)
     assert now.date() - parsed.value.date() < timedelta(days=366)
+
+
+VOCAB = [
+    "Thứ",
+    "hai",
+    "năm",
+    "tháng",
+    "ngày",
+    "lúc",
+    "giờ",
+    "phút",
+    "trước",
+    "hôm qua",
+    "GMT+7",
+    "+ 07:00",
+    "tối",
+    "PM",
+    "&#7913;",
+    "/",
+    "-",
+    ".",
+    ":",
+    "|",
+    " ",
+]
+noise = st.lists(
+    st.one_of(st.sampled_from(VOCAB), st.integers(min_value=0, max_value=3000).map(str), st.text(max_size=3)),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=noise)
+def test_any_text_gives_a_date_or_none_never_an_error(text: str) -> None:
+    parsed = parse_date(text, now=NOW)
+    if parsed is not None:
+        assert parsed.value.tzinfo is not None
+        assert parsed.precision in ("day", "minute", "second")
