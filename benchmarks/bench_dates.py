@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import time
-import warnings
 from collections.abc import Callable
 from datetime import datetime
 
@@ -101,10 +100,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # dateparser's own, not ours to fix here
-        ours_us, ours_results = measure(ours, args.rounds)
-        plain_us, plain_results = measure(plain, args.rounds)
+    ours_us, ours_results = measure(ours, args.rounds)
+    plain_us, plain_results = measure(plain, args.rounds)
     agree = sum(a is not None and a == b for a, b in zip(ours_results, plain_results, strict=True))
     n = len(STRINGS)
     ours_n = sum(r is not None for r in ours_results)
