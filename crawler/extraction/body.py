@@ -1,0 +1,309 @@
+"""Body text: read from the outlet's body container when the rules know it, else from trafilatura.
+
+This is the only module that imports trafilatura. A container read is deterministic (every paragraph,
+in order, with its layout facts); trafilatura is the referee and the fallback for unknown layouts.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from urllib.parse import urljoin
+
+from lxml.cssselect import CSSSelector
+from lxml.html import HtmlElement
+
+from crawler.extraction.context import Para
+from crawler.extraction.outlets.base import OutletRules
+from crawler.extraction.vietnamese import split_caption, squash
+from crawler.items import Image
+
+logger = logging.getLogger(__name__)
+
+BLOCKS = frozenset(
+    [
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "blockquote",
+        "pre",
+        "section",
+        "article",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "tbody",
+        "thead",
+        "dl",
+        "dt",
+        "dd",
+        "figure",
+        "figcaption",
+        "header",
+        "footer",
+        "main",
+        "center",
+    ]
+)
+_HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
+_EMPHASIS = frozenset(["strong", "b", "em", "i"])
+_INLINE = frozenset(["a", "span", "strong", "b", "em", "i", "u", "small", "font", "label", "abbr"])
+
+# Never article text, on any outlet.
+GENERIC_DROP = CSSSelector(
+    ", ".join(
+        (
+            "script",
+            "style",
+            "noscript",
+            "iframe",
+            "form",
+            "button",
+            "input",
+            "select",
+            "textarea",
+            "svg",
+            "audio",
+            "object",
+            "embed",
+            "ins",
+            "zone",
+            "template",
+            "aside",
+            "[hidden]",
+            "[style*='display:none']",
+            "[style*='display: none']",
+            "[class*='relate']",
+            "[class*='Relate']",
+            "[id*='relate']",
+            "[class*='share']",
+            "[class*='social']",
+            "[class*='rating']",
+            "[class*='comment']",
+            "[class*='xemthem']",
+            "[data-component-type*='xemthem']",
+            "[class*='adsbygoogle']",
+            "[class*='advert']",
+            "[id^='adzone']",
+            "[id^='admzone']",
+            "[id^='sdaWeb']",
+            "[class*='sda_']",
+            "[data-slot*='ads']",
+            "[data-type='_mgwidget']",
+            "[class*='link-source']",
+            "[class*='parser_title']",
+            "[class*='readmore']",
+            ".d-none",
+            ".hide",
+            ".hidden",
+        )
+    )
+)
+# Elements that hold one picture (or video) and its caption.
+_MEDIA = CSSSelector(
+    "figure, table.picture, table.tplCaption, table.image, [type='Photo'], [type='VideoStream'], "
+    "div.photo, div.image-box"
+)
+_CAPTION = CSSSelector(
+    "figcaption, .PhotoCMS_Caption, .VideoCMS_Caption, td.pCaption, .pCaption, p.Image, .caption, "
+    ".image-caption, .desc_image"
+)
+_CREDIT = CSSSelector(".PhotoCMS_Author, .VideoCMS_Author, .author-photo, .photo-credit")
+_LOOSE_CAPTION = CSSSelector("p.Image, .image-caption")
+_IMG = CSSSelector("img, video, source")
+_IMG_ATTRS = ("data-src", "data-original", "data-lazy-src", "data-srcset", "src", "poster", "data-poster")
+
+
+def _image_url(media: HtmlElement, base_url: str) -> str | None:
+    for img in _IMG(media):
+        for attr in _IMG_ATTRS:
+            value = (img.get(attr) or "").strip().split(" ")[0]
+            if value and not value.startswith("data:") and not value.endswith(".m3u8"):
+                return urljoin(base_url, value)
+    return None
+
+
+def _remove(el: HtmlElement) -> None:
+    """Remove an element but keep its tail text in place."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail and tail.strip():
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def take_media(container: HtmlElement, base_url: str) -> tuple[list[Image], list[str]]:
+    """Remove pictures and their captions from the container; return them as images and captions."""
+    images: list[Image] = []
+    captions: list[str] = []
+    for media in _MEDIA(container):
+        if not any(a is container for a in media.iterancestors()):
+            continue  # inside a media element already taken
+        caption_el = next(iter(_CAPTION(media)), None)
+        credit_parts = [
+            split_caption(c.text_content())[1] or squash(c.text_content()) for c in _CREDIT(media)
+        ]
+        for c in _CREDIT(media):
+            _remove(c)
+        shown = squash(caption_el.text_content()) if caption_el is not None else ""
+        url = _image_url(media, base_url)
+        if shown:
+            captions.append(shown)
+        caption, credit = split_caption(shown)
+        credit = credit or (credit_parts[0] if credit_parts else None)
+        if url or caption:
+            images.append(Image(url=url or "", caption=caption, credit=credit))
+        _remove(media)
+    for loose in _LOOSE_CAPTION(container):
+        shown = squash(loose.text_content())
+        if shown:
+            captions.append(shown)
+            caption, credit = split_caption(shown)
+            if images and images[-1].caption is None:
+                images[-1].caption, images[-1].credit = caption, credit or images[-1].credit
+        _remove(loose)
+    return images, captions
+
+
+def _has_block_child(el: HtmlElement, cache: dict[HtmlElement, bool]) -> bool:
+    if el in cache:
+        return cache[el]
+    result = any(isinstance(c.tag, str) and (c.tag in BLOCKS or _has_block_child(c, cache)) for c in el)
+    cache[el] = result
+    return result
+
+
+def _aligned_right(el: HtmlElement) -> bool:
+    style = (el.get("style") or "").replace(" ", "").lower()
+    return "text-align:right" in style or (el.get("align") or "").lower() == "right"
+
+
+def _emphasised(el: HtmlElement) -> bool:
+    total = "".join(el.itertext()).strip()
+    if not total:
+        return False
+    inside = "".join(t for e in el.iter(*_EMPHASIS) for t in [e.text_content()] if e.getparent() is not None)
+    return len("".join(inside.split())) >= len("".join(total.split()))
+
+
+def walk_blocks(container: HtmlElement) -> list[Para]:
+    """Every block of text in document order; text outside blocks (`<div>text<br>text</div>`) included."""
+    out: list[Para] = []
+    cache: dict[HtmlElement, bool] = {}
+
+    def emit(parts: list[str], owner: HtmlElement) -> None:
+        text = "".join(parts)
+        right = _aligned_right(owner)
+        tag = owner.tag if isinstance(owner.tag, str) else "p"
+        kind = "h" if tag in _HEADINGS else "li" if tag == "li" else "p"
+        for line in text.split("\n"):
+            line = squash(line)
+            if line:
+                out.append(Para(line, kind, right, emphasis=_emphasised(owner)))
+
+    def visit(el: HtmlElement) -> None:
+        parts = [el.text or ""]
+        for child in el:
+            if not isinstance(child.tag, str):  # comment or processing instruction
+                parts.append(child.tail or "")
+                continue
+            if child.tag in BLOCKS or _has_block_child(child, cache):
+                emit(parts, el)
+                visit(child)
+                parts = [child.tail or ""]
+            elif child.tag == "br":
+                parts.append("\n" + (child.tail or ""))
+            else:
+                parts.append(_inline_text(child) + (child.tail or ""))
+        emit(parts, el)
+
+    visit(container)
+    return out
+
+
+def _inline_text(el: HtmlElement) -> str:
+    parts = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str):
+            parts.append("\n" if child.tag == "br" else _inline_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def read_container(
+    container: HtmlElement, rules: OutletRules, base_url: str
+) -> tuple[list[Para], list[Image], list[str]]:
+    """Paragraphs, images and captions of a body container, after generic and outlet drops."""
+    work = copy.deepcopy(container)
+    for selector in rules.compiled["drop"]:
+        for el in selector(work):
+            _remove(el)
+    images, captions = take_media(work, base_url)
+    for el in GENERIC_DROP(work):
+        # class-substring rules are for boxes: an inline link classed "cms-relate" is article text
+        if el is not work and not (el.tag in _INLINE and el.get("class")):
+            _remove(el)
+    return walk_blocks(work), images, captions
+
+
+def prune_xpaths(rules: OutletRules) -> list[str]:
+    """The outlet's drop selectors as XPath, for trafilatura's `prune_xpath`."""
+    return [sel.path for sel in rules.compiled["drop"]]
+
+
+def trafilatura_body(tree: HtmlElement, rules: OutletRules, url: str) -> list[Para]:
+    """Body lines from trafilatura, precision-oriented and without comments, on a copy of the tree."""
+    import trafilatura
+
+    try:
+        doc = trafilatura.bare_extraction(
+            copy.deepcopy(tree),
+            url=url,
+            include_comments=False,
+            include_tables=False,
+            favor_precision=True,
+            with_metadata=False,
+            prune_xpath=prune_xpaths(rules) or None,
+        )
+    except Exception as exc:  # trafilatura is a third party: a crash there is one page's problem
+        logger.warning("trafilatura failed on %s: %s", url, exc)
+        return []
+    text = getattr(doc, "text", None) if doc is not None else None
+    if not text:
+        return []
+    return [Para(squash(line)) for line in text.split("\n") if squash(line)]
+
+
+def element_text(el: HtmlElement | None) -> str:
+    """Visible text of one element, whitespace collapsed; script and style content ignored."""
+    if el is None:
+        return ""
+    parts: list[str] = []
+
+    def visit(node: HtmlElement) -> None:
+        parts.append(node.text or "")
+        for child in node:
+            if isinstance(child.tag, str) and child.tag not in ("script", "style", "noscript", "template"):
+                spaced = child.tag in BLOCKS or child.tag == "br"
+                parts.append(" " if spaced else "")
+                visit(child)
+                parts.append(" " if spaced else "")
+            parts.append(child.tail or "")
+
+    visit(el)
+    return squash("".join(parts))

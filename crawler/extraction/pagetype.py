@@ -1,0 +1,84 @@
+"""Pages that are not news items: bot challenges answering 200, redirects, listings, error pages."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from crawler.extraction.structured import Structured
+
+_CHALLENGE_MARKERS = re.compile(
+    r"just a moment\.\.\.|checking your browser|cf-browser-verification|challenge-platform|cf_chl_opt|"
+    r"attention required! \| cloudflare|ddos protection by|_incapsula_resource|"
+    r"please enable (?:javascript|cookies)|"
+    r"verify you are (?:a )?human|are you a robot|xác minh bạn là người|access denied|captcha",
+    re.IGNORECASE,
+)
+_CHALLENGE_TITLES = re.compile(
+    r"^(?:just a moment|attention required|access denied|security check|ddos|captcha|one more step|"
+    r"please wait|checking your browser|verify)",
+    re.IGNORECASE,
+)
+_ERROR_TITLES = re.compile(
+    r"\b(?:404|not found|page not found|không tìm thấy|trang không tồn tại|lỗi|error 50\d|"
+    r"bài viết không tồn tại)\b",
+    re.IGNORECASE,
+)
+_JS_REDIRECT = re.compile(
+    r"(?:window|document|top)\.location(?:\.href)?\s*=|location\.replace\(", re.IGNORECASE
+)
+_REFRESH = re.compile(r"^\s*(\d+)\s*[;,]\s*url\s*=\s*['\"]?([^'\"]+)", re.IGNORECASE)
+_VISIBLE_TEXT = etree.XPath(
+    "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)"
+    " and not(ancestor::template)]"
+)
+_ANCHORS = etree.XPath("//body//a[@href]")
+_TITLE = etree.XPath("string(//title)")
+_SCRIPTS = etree.XPath("//script[not(@type='application/ld+json')]/text()")
+
+
+def visible_text_length(tree: HtmlElement) -> int:
+    return sum(len(t.strip()) for t in _VISIBLE_TEXT(tree))
+
+
+def detect_challenge(tree: HtmlElement, raw_text: str, visible: int) -> str | None:
+    """A bot-check or access-denied interstitial that the server answered with 200."""
+    title = " ".join(str(_TITLE(tree)).split())
+    if _CHALLENGE_TITLES.match(title) and visible < 3000:
+        return f"bot challenge page ({title!r})"
+    if visible < 1500 and _CHALLENGE_MARKERS.search(raw_text[:200_000]):
+        marker = _CHALLENGE_MARKERS.search(raw_text[:200_000])
+        return f"bot challenge page (marker {marker.group(0)!r})" if marker else "bot challenge page"
+    return None
+
+
+def detect_redirect(tree: HtmlElement, url: str, structured: Structured, visible: int) -> str | None:
+    """A page whose only job is to send the reader elsewhere (meta refresh or script, little text)."""
+    refresh = structured.first_meta("refresh")
+    if refresh:
+        match = _REFRESH.match(refresh)
+        if match and int(match.group(1)) <= 10:
+            target = urljoin(url, match.group(2).strip())
+            if target.rstrip("/") != url.rstrip("/"):
+                return f"redirect page to {target}"
+    if visible < 200 and any(_JS_REDIRECT.search(s) for s in _SCRIPTS(tree)):
+        return "redirect page (script sends the reader elsewhere)"
+    return None
+
+
+def detect_error(tree: HtmlElement, visible: int) -> str | None:
+    title = " ".join(str(_TITLE(tree)).split())
+    if title and _ERROR_TITLES.search(title) and visible < 5000:
+        return f"error page ({title!r})"
+    return None
+
+
+def looks_like_listing(tree: HtmlElement, body_words: int, has_article_signals: bool) -> bool:
+    """Many links, little running text, and no sign of a single article: a section or home page."""
+    if has_article_signals and body_words >= 80:
+        return False
+    anchors = len(_ANCHORS(tree))
+    return anchors >= 40 and body_words < 150
