@@ -18,7 +18,7 @@ RULES = OutletRules(
         "span.author-in-player",
     ),
     date=("div.header-content span.date", "span.date"),
-    category=("ul.breadcrumb li:first-child a", "div.section-redirect span.name-tp a"),
+    category=("ul.breadcrumb li:first-child a", ".section-redirect span.name-tp"),
     tags=("#_detail_listtag a", "div.tags a"),
     drop=(
         "h1",
