@@ -1,0 +1,77 @@
+"""Scrapy item pipeline: gives each stored `Article` its story (settings prefixed STORIES_).
+
+Place it before the article store (e.g. 290 when the store is at 300): the item then carries
+`story_id` into the store's upsert, which keeps an existing one. The pipeline also sets `story_id`
+on an already stored document by `_id`, so the order is not a correctness matter, only a saving.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from pymongo.errors import PyMongoError
+
+from crawler.items import Article
+from crawler.stories.core import DEFAULT_THRESHOLD, DEFAULT_WINDOW_DAYS, StoryConfig
+from crawler.stories.store import assign_story_async, ensure_story_indexes_async
+
+if TYPE_CHECKING:
+    from pymongo.asynchronous.database import AsyncDatabase
+    from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
+
+logger = logging.getLogger(__name__)
+
+
+def config_from_settings(settings: BaseSettings) -> StoryConfig:
+    return StoryConfig(
+        threshold=settings.getfloat("STORIES_THRESHOLD", DEFAULT_THRESHOLD),
+        window_days=settings.getint("STORIES_WINDOW_DAYS", DEFAULT_WINDOW_DAYS),
+        max_candidates=settings.getint("STORIES_MAX_CANDIDATES", 200),
+        bands_collection=settings.get("STORIES_BANDS_COLLECTION", "story_bands"),
+        stories_collection=settings.get("STORIES_COLLECTION", "stories"),
+        articles_collection=settings.get("MONGODB_ARTICLES_COLLECTION", "articles"),
+    )
+
+
+class StoryPipeline:
+    """Assigns `story_id`; a store outage is logged and counted, never fatal to the crawl."""
+
+    def __init__(self, crawler: Crawler, db: AsyncDatabase | None, config: StoryConfig) -> None:
+        self.crawler = crawler
+        self.db = db
+        self.config = config
+        self._indexes_ready = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StoryPipeline:
+        settings = crawler.settings
+        db = None
+        if settings.getbool("STORIES_ENABLED", True):
+            from exporters.mongo.connection import get_database
+
+            db = get_database(crawler)
+        return cls(crawler, db, config_from_settings(settings))
+
+    def _inc(self, key: str) -> None:
+        stats = getattr(self.crawler, "stats", None)
+        if stats is not None:
+            stats.inc_value(f"stories/{key}")
+
+    async def process_item(self, item: Any) -> Any:
+        if self.db is None or not isinstance(item, Article):
+            return item
+        try:
+            if not self._indexes_ready:
+                await ensure_story_indexes_async(self.db, self.config)
+                self._indexes_ready = True
+            doc = item.to_document()
+            assignment = await assign_story_async(self.db, doc, self.config)
+        except PyMongoError as exc:
+            logger.warning("story assignment skipped for %s: %s", item.url, exc)
+            self._inc("errors")
+            return item
+        item.story_id = assignment.story_id
+        self._inc(assignment.kind)
+        return item

@@ -1,0 +1,138 @@
+"""Runners that execute `crawler.stories.core.assign_flow` with a blocking or an asyncio client.
+
+The flow decides; these only talk to MongoDB. `assign_story` is what the article store calls after
+an article is written; the `*_many` forms batch a whole buffer (one write per collection).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Generator, Mapping, Sequence
+from typing import Any, TypeVar
+
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.database import Database
+from pymongo.errors import BulkWriteError
+
+from crawler.stories.core import (
+    Find,
+    FindEach,
+    StoryAssignment,
+    StoryConfig,
+    Write,
+    assign_flow,
+    band_indexes,
+    story_indexes,
+)
+
+T = TypeVar("T")
+DUPLICATE_KEY = 11000
+
+
+def _only_duplicates(exc: BulkWriteError) -> bool:
+    """Two writers upserting one article race on `_id`; the loser's write is redundant, not lost."""
+    errors = exc.details.get("writeErrors", [])
+    return (
+        bool(errors)
+        and all(e.get("code") == DUPLICATE_KEY for e in errors)
+        and not exc.details.get("writeConcernErrors")
+    )
+
+
+def _find_sync(db: Database, op: Find) -> list[dict[str, Any]]:
+    return list(db[op.collection].find(op.filter, op.projection, limit=op.limit))
+
+
+def _execute_sync(db: Database, op: Find | FindEach | Write) -> Any:
+    if isinstance(op, Find):
+        return _find_sync(db, op)
+    if isinstance(op, FindEach):
+        return [_find_sync(db, f) for f in op.finds]
+    if not op.requests:
+        return None
+    try:
+        return db[op.collection].bulk_write(list(op.requests), ordered=False)
+    except BulkWriteError as exc:
+        if not _only_duplicates(exc):
+            raise
+        return None
+
+
+async def _find_async(db: AsyncDatabase, op: Find) -> list[dict[str, Any]]:
+    return await db[op.collection].find(op.filter, op.projection, limit=op.limit).to_list()
+
+
+async def _execute_async(db: AsyncDatabase, op: Find | FindEach | Write) -> Any:
+    if isinstance(op, Find):
+        return await _find_async(db, op)
+    if isinstance(op, FindEach):
+        return list(await asyncio.gather(*(_find_async(db, f) for f in op.finds)))
+    if not op.requests:
+        return None
+    try:
+        return await db[op.collection].bulk_write(list(op.requests), ordered=False)
+    except BulkWriteError as exc:
+        if not _only_duplicates(exc):
+            raise
+        return None
+
+
+def run_sync(db: Database, flow: Generator[Any, Any, T]) -> T:
+    """Drive a flow with a blocking client."""
+    try:
+        op = next(flow)
+        while True:
+            op = flow.send(_execute_sync(db, op))
+    except StopIteration as stop:
+        return stop.value
+
+
+async def run_async(db: AsyncDatabase, flow: Generator[Any, Any, T]) -> T:
+    """Drive a flow with an asyncio client; the per-article searches of a batch run concurrently."""
+    try:
+        op = next(flow)
+        while True:
+            op = flow.send(await _execute_async(db, op))
+    except StopIteration as stop:
+        return stop.value
+
+
+# -- public API ----------------------------------------------------------------------------------
+
+
+def ensure_story_indexes(db: Database, config: StoryConfig | None = None) -> None:
+    cfg = config or StoryConfig()
+    db[cfg.bands_collection].create_indexes(band_indexes())
+    db[cfg.stories_collection].create_indexes(story_indexes())
+
+
+async def ensure_story_indexes_async(db: AsyncDatabase, config: StoryConfig | None = None) -> None:
+    cfg = config or StoryConfig()
+    await db[cfg.bands_collection].create_indexes(band_indexes())
+    await db[cfg.stories_collection].create_indexes(story_indexes())
+
+
+def assign_stories(
+    db: Database, article_docs: Sequence[Mapping[str, Any]], config: StoryConfig | None = None
+) -> list[StoryAssignment]:
+    """Assign stories to a batch of stored articles (blocking client), in the order given."""
+    return run_sync(db, assign_flow(article_docs, config or StoryConfig()))
+
+
+def assign_story(
+    db: Database, article_doc: Mapping[str, Any], config: StoryConfig | None = None
+) -> StoryAssignment:
+    """Assign the story of one stored article and set `story_id` on its document."""
+    return assign_stories(db, [article_doc], config)[0]
+
+
+async def assign_stories_async(
+    db: AsyncDatabase, article_docs: Sequence[Mapping[str, Any]], config: StoryConfig | None = None
+) -> list[StoryAssignment]:
+    return await run_async(db, assign_flow(article_docs, config or StoryConfig()))
+
+
+async def assign_story_async(
+    db: AsyncDatabase, article_doc: Mapping[str, Any], config: StoryConfig | None = None
+) -> StoryAssignment:
+    return (await assign_stories_async(db, [article_doc], config))[0]
