@@ -94,10 +94,7 @@ def _clean(body: str, truth: dict[str, Any]) -> bool:
         folded = fold(snippet)
         if (len(folded) >= 25 and folded in body_fold) or folded in lines:
             return False
-    for author in truth.get("authors") or []:
-        if fold(author) in lines:
-            return False
-    return True
+    return all(fold(author) not in lines for author in truth.get("authors") or [])
 
 
 def compare(truth: dict[str, Any], out: Output) -> dict[str, bool | None]:

@@ -71,36 +71,21 @@ ORGANISATIONS = (
 )
 # First words that make a name an organisation, not a person.
 _ORG_WORDS = frozenset(
-    [
-        "báo",
-        "tạp",
-        "đài",
-        "thông",
-        "cổng",
-        "công",
-        "bộ",
-        "sở",
-        "ubnd",
-        "ban",
-        "bệnh",
-        "trường",
-        "hội",
-        "viện",
-        "nhóm",
-        "phòng",
-        "tổng",
-        "trung",
-        "văn",
-        "đảng",
-        "quốc",
-        "chính",
-        "cục",
-        "vụ",
-        "tập",
-        "ngân",
-        "quỹ",
-        "liên",
-    ]
+    ("báo", "đài", "bộ", "sở", "ubnd", "ban", "trường", "viện", "nhóm", "phòng", "cục", "quỹ", "hội")
+)
+# Two-word openings of organisation names whose first word alone can be a given name (Công, Thông).
+_ORG_OPENINGS = (
+    "công an",
+    "công ty",
+    "thông tấn",
+    "tạp chí",
+    "bệnh viện",
+    "tập đoàn",
+    "ngân hàng",
+    "cổng thông tin",
+    "trung tâm",
+    "tổng công ty",
+    "văn phòng",
 )
 # Where an author slot starts with one of these, the name after it is the author.
 _AUTHOR_LABEL = re.compile(
@@ -187,8 +172,10 @@ def is_organisation(name: str, site_names: tuple[str, ...] = ()) -> bool:
         site_fold = fold(site)
         if site_fold and (folded == site_fold or (len(site_fold) >= 5 and site_fold in folded)):
             return True
-    first = name.split()[0].casefold()
-    return first in _ORG_WORDS and len(name.split()) > 1
+    lowered = name.casefold()
+    if lowered.startswith(_ORG_OPENINGS):
+        return True
+    return lowered.split()[0] in _ORG_WORDS and len(name.split()) > 1
 
 
 def is_person_name(name: str, site_names: tuple[str, ...] = ()) -> bool:
