@@ -119,8 +119,10 @@ def _extract(html: bytes | str, url: str, fetched_at: datetime, encoding: str | 
         return _fail(rules.not_article, reason + (f"; source: {source}" if source else ""), outlet)
 
     visible = pagetype.visible_text_length(tree)
+    container = rules.first("body", tree)
+    signals = _article_signals(structured, container)
     for page_type, reason in (
-        ("challenge", pagetype.detect_challenge(tree, decoded.text, visible)),
+        ("challenge", pagetype.detect_challenge(tree, decoded.text, visible, signals)),
         ("redirect", pagetype.detect_redirect(tree, url, structured, visible)),
     ):
         if reason:
@@ -132,7 +134,6 @@ def _extract(html: bytes | str, url: str, fetched_at: datetime, encoding: str | 
 
     site_names = _site_names(rules, outlet, structured)
     draft = Draft(warnings=warnings)
-    container = rules.first("body", tree)
     _read_title(draft, tree, rules, structured, site_names)
     _read_lead(draft, tree, rules, structured, container)
     _read_body(draft, tree, rules, url, container)
@@ -145,8 +146,9 @@ def _extract(html: bytes | str, url: str, fetched_at: datetime, encoding: str | 
         rules.hook(tree, draft)
 
     body_words = sum(len(p.text.split()) for p in draft.paragraphs)
-    signals = _article_signals(structured, container) or draft.page_type != "article"
-    if not signals and pagetype.looks_like_listing(tree, body_words, signals):
+    if not (signals or draft.page_type != "article") and pagetype.looks_like_listing(
+        tree, body_words, signals
+    ):
         return _fail("listing", "listing page: many links, no article body", outlet)
     if not draft.title:
         return _fail("error", "no title found", outlet)

@@ -10,11 +10,15 @@ from lxml.html import HtmlElement
 
 from crawler.extraction.structured import Structured
 
+# Markers only interstitials carry, and words an article may also contain (weak: need no article signs).
 _CHALLENGE_MARKERS = re.compile(
     r"just a moment\.\.\.|checking your browser|cf-browser-verification|challenge-platform|cf_chl_opt|"
-    r"attention required! \| cloudflare|ddos protection by|_incapsula_resource|"
-    r"please enable (?:javascript|cookies)|"
-    r"verify you are (?:a )?human|are you a robot|xác minh bạn là người|access denied|captcha",
+    r"attention required! \| cloudflare|ddos protection by|_incapsula_resource",
+    re.IGNORECASE,
+)
+_WEAK_MARKERS = re.compile(
+    r"please enable (?:javascript|cookies)|verify you are (?:a )?human|are you a robot|"
+    r"xác minh bạn là người|access denied|captcha",
     re.IGNORECASE,
 )
 _CHALLENGE_TITLES = re.compile(
@@ -44,15 +48,16 @@ def visible_text_length(tree: HtmlElement) -> int:
     return sum(len(t.strip()) for t in _VISIBLE_TEXT(tree))
 
 
-def detect_challenge(tree: HtmlElement, raw_text: str, visible: int) -> str | None:
+def detect_challenge(tree: HtmlElement, raw_text: str, visible: int, looks_like_article: bool) -> str | None:
     """A bot-check or access-denied interstitial that the server answered with 200."""
     title = " ".join(str(_TITLE(tree)).split())
     if _CHALLENGE_TITLES.match(title) and visible < 3000:
         return f"bot challenge page ({title!r})"
-    if visible < 1500 and _CHALLENGE_MARKERS.search(raw_text[:200_000]):
-        marker = _CHALLENGE_MARKERS.search(raw_text[:200_000])
-        return f"bot challenge page (marker {marker.group(0)!r})" if marker else "bot challenge page"
-    return None
+    head = raw_text[:200_000]
+    marker = _CHALLENGE_MARKERS.search(head) if visible < 3000 else None
+    if marker is None and visible < 1500 and not looks_like_article:
+        marker = _WEAK_MARKERS.search(head)
+    return f"bot challenge page (marker {marker.group(0)!r})" if marker else None
 
 
 def detect_redirect(tree: HtmlElement, url: str, structured: Structured, visible: int) -> str | None:

@@ -120,8 +120,9 @@ def test_boilerplate_lines(line: str) -> None:
 @pytest.mark.parametrize(
     "line",
     [
-        "Đọc thêm sách giúp trẻ phát triển ngôn ngữ, theo các chuyên gia giáo dục đã nhiều lần khuyến cáo trong "
-        "các hội thảo về phương pháp nuôi dạy con được tổ chức suốt nhiều năm qua ở các thành phố lớn và vùng nông thôn.",
+        "Đọc thêm sách giúp trẻ phát triển ngôn ngữ, theo các chuyên gia giáo dục đã nhiều lần "
+        "khuyến cáo trong các hội thảo về phương pháp nuôi dạy con được tổ chức suốt nhiều năm "
+        "qua ở các thành phố lớn và vùng nông thôn.",
         "Người dân chia sẻ niềm vui khi có cầu mới.",
     ],
 )
