@@ -27,7 +27,7 @@ from crawler.stories.fingerprint import (
 
 # Chosen with benchmarks/eval_stories.py (docs/stories.md has the table): estimated Jaccard of
 # 4-syllable shingles at or above which two bodies are one story.
-DEFAULT_THRESHOLD = 0.4
+DEFAULT_THRESHOLD = 0.3
 DEFAULT_WINDOW_DAYS = 3
 
 # The agency's own outlets (Vietnam News Agency, TTXVN): their article is the story's original.

@@ -21,8 +21,8 @@ from datasketch import MinHash
 from crawler.normalize import nfc
 
 NUM_PERM = 128
-BANDS = 32
-ROWS = 4  # BANDS * ROWS == NUM_PERM; candidate S-curve midpoint (1/32)^(1/4) ≈ 0.42
+BANDS = 42
+ROWS = 3  # 126 of the 128 values; candidate S-curve midpoint (1/42)^(1/3) ≈ 0.29
 SHINGLE_SIZE = 4
 MINHASH_SCHEME = "affine32"
 MINHASH_SEED = 1
@@ -63,7 +63,7 @@ def _is_trailer(line: str) -> bool:
 def clean_body(body: str) -> str:
     """The body without the wrapper outlets add to a reprint: dateline, captions, byline, credit."""
     lines = [ln for ln in nfc(body).split("\n") if not _CAPTION_LINE.match(ln)]
-    lines = [_CAPTION_INLINE.sub(" ", ln).strip() for ln in lines]
+    lines = [" ".join(_CAPTION_INLINE.sub(" ", ln).split()) for ln in lines]
     lines = [ln for ln in lines if ln]
     while lines and _is_trailer(lines[-1]):
         lines.pop()
