@@ -18,7 +18,7 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.0
-RANDOMIZE_DOWNLOAD_DELAY = True
+DOWNLOAD_DELAY_JITTER = 0.5  # ±50% (replaces the deprecated RANDOMIZE_DOWNLOAD_DELAY)
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
@@ -29,6 +29,21 @@ RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 DOWNLOAD_TIMEOUT = 30
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+
+# -- spiders (docs/spiders.md) ------------------------------------------------------------------
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.retry_after.RetryAfterMiddleware": 560,  # just below RetryMiddleware (550)
+    "crawler.replay.middleware.ReplayMiddleware": 990,  # off unless REPLAY_URL is set
+}
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.incremental.IncrementalMiddleware": 950,  # skips article URLs already stored
+    "crawler.middlewares.incremental.PageBudgetMiddleware": 940,  # -a max_pages=N
+}
+RETRY_AFTER_MAX_DELAY = 300.0
+RETRY_BACKOFF_BASE = 2.0
+INCREMENTAL_BATCH_SIZE = 200
+INCREMENTAL_REFRESH_HOURS = 0.0  # or -a refresh_hours=N: re-fetch stored articles this recent
+REPLAY_URL = os.environ.get("VNNEWS_REPLAY_URL")  # http://127.0.0.1:PORT: fetch from the local replay
 
 # -- pipelines ------------------------------------------------------------------------------------
 ITEM_PIPELINES = {

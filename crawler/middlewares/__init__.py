@@ -1,0 +1,1 @@
+"""Crawl components of our own: politeness (Retry-After), incremental skipping, page budget."""

@@ -1,0 +1,143 @@
+"""Incremental crawls: article URLs already in the store are not fetched again, and a page budget.
+
+`IncrementalMiddleware` (a spider middleware) collects the article requests a callback yields and asks
+the `articles` collection, in batches of INCREMENTAL_BATCH_SIZE, which of their canonical URLs (the
+`_id`) are stored: one indexed `$in` query per batch, projecting only `published_at`, so memory stays
+bounded by the batch whatever the size of the store. Stored URLs are dropped (stat
+`outlet/<id>/skipped_known`) unless the article was published within the refresh window
+(`-a refresh_hours=N` or INCREMENTAL_REFRESH_HOURS): those are fetched again to pick up corrections
+(`outlet/<id>/refetched`). When the store cannot be asked, nothing is skipped and the crawl goes on.
+
+`PageBudgetMiddleware` then lets through at most `-a max_pages=N` article requests per crawl
+(`outlet/<id>/skipped_budget` for the rest), so known URLs do not eat the budget.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Self
+
+from pymongo.errors import PyMongoError
+from scrapy import Request
+from scrapy.exceptions import NotConfigured
+
+from exporters.mongo.connection import get_database
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+
+
+def _is_article(obj: Any) -> bool:
+    return isinstance(obj, Request) and bool(obj.meta.get("vnnews_article"))
+
+
+def _outlet(request: Request) -> str:
+    return str(request.meta.get("vnnews_outlet") or "unknown")
+
+
+class IncrementalMiddleware:
+    def __init__(self, crawler: Crawler, batch_size: int, refresh_hours: float, collection: str) -> None:
+        self.crawler = crawler
+        self.batch_size = batch_size
+        self.default_refresh_hours = refresh_hours
+        self.collection_name = collection
+        self._warned = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        if not settings.getbool("INCREMENTAL_ENABLED", True):
+            raise NotConfigured
+        return cls(
+            crawler,
+            settings.getint("INCREMENTAL_BATCH_SIZE", 200),
+            settings.getfloat("INCREMENTAL_REFRESH_HOURS", 0.0),
+            settings.get("MONGODB_ARTICLES_COLLECTION", "articles"),
+        )
+
+    @property
+    def refresh_hours(self) -> float:
+        spider = self.crawler.spider
+        value = getattr(spider, "refresh_hours", None)
+        return float(value) if value is not None else self.default_refresh_hours
+
+    async def process_spider_output(
+        self, response: Response, result: AsyncIterator[Any]
+    ) -> AsyncIterator[Any]:
+        batch: list[Request] = []
+        async for obj in result:
+            if not _is_article(obj):
+                yield obj
+                continue
+            batch.append(obj)
+            if len(batch) >= self.batch_size:
+                for request in await self.unknown(batch):
+                    yield request
+                batch = []
+        if batch:
+            for request in await self.unknown(batch):
+                yield request
+
+    async def unknown(self, requests: list[Request]) -> list[Request]:
+        """The requests whose article is not stored, or is recent enough to be refreshed."""
+        keys = [r.meta["vnnews_article"] for r in requests]
+        try:
+            coll = get_database(self.crawler)[self.collection_name]
+            cursor = coll.find({"_id": {"$in": keys}}, {"published_at": 1})
+            stored = {d["_id"]: d.get("published_at") async for d in cursor}
+        except PyMongoError as exc:
+            if not self._warned:
+                logger.warning("Cannot ask the store which URLs are known (%s); fetching them all", exc)
+                self._warned = True
+            self.crawler.stats.inc_value("incremental/store_unavailable", len(requests))
+            return requests
+        stats = self.crawler.stats
+        stats.inc_value("incremental/checked", len(requests))
+        hours = self.refresh_hours
+        cutoff = datetime.now(UTC) - timedelta(hours=hours) if hours > 0 else None
+        kept = []
+        for request in requests:
+            key = request.meta["vnnews_article"]
+            if key not in stored:
+                kept.append(request)
+                continue
+            published = stored[key]
+            if cutoff is not None and published is not None and _aware(published) >= cutoff:
+                stats.inc_value(f"outlet/{_outlet(request)}/refetched")
+                kept.append(request)
+            else:
+                stats.inc_value(f"outlet/{_outlet(request)}/skipped_known")
+        return kept
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+class PageBudgetMiddleware:
+    """At most the spider's `max_pages` article requests leave the spider in one crawl."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.sent = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    async def process_spider_output(
+        self, response: Response, result: AsyncIterator[Any]
+    ) -> AsyncIterator[Any]:
+        budget = getattr(self.crawler.spider, "max_pages", None)
+        async for obj in result:
+            if budget is not None and _is_article(obj):
+                if self.sent >= budget:
+                    self.crawler.stats.inc_value(f"outlet/{_outlet(obj)}/skipped_budget")
+                    continue
+                self.sent += 1
+            yield obj

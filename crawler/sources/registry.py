@@ -1,0 +1,255 @@
+"""Every outlet the crawler knows, as data. The article patterns of outlets with `verified=True` are
+checked against a real saved page (tests/crawler/sources); feed, sitemap, listing and archive URLs
+are the outlets' public ones as last seen and are not checked offline (see docs/spiders.md)."""
+
+from __future__ import annotations
+
+from crawler.sources.profile import Archive, Listing, SourceProfile
+
+_SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+
+PROFILES: tuple[SourceProfile, ...] = (
+    # -- Vietnam News Agency (TTXVN) family ---------------------------------------------------------
+    SourceProfile(
+        id="vietnamplus",
+        name="VietnamPlus (TTXVN)",
+        domains=("vietnamplus.vn",),
+        article_pattern=rf"/{_SLUG}-post\d+\.vnp",
+        feeds=("https://www.vietnamplus.vn/rss/home.rss", "https://www.vietnamplus.vn/rss/thoisu.rss"),
+        sitemaps=("https://www.vietnamplus.vn/sitemap.xml",),
+        news_sitemaps=("https://www.vietnamplus.vn/sitemaps/news.xml",),
+        listings=(
+            Listing(
+                "https://www.vietnamplus.vn/thoi-su/", "https://www.vietnamplus.vn/thoi-su/trang{page}.vnp"
+            ),
+        ),
+        home="https://www.vietnamplus.vn/",
+        verified=True,
+    ),
+    SourceProfile(
+        id="baotintuc",
+        name="Báo Tin tức (TTXVN)",
+        domains=("baotintuc.vn",),
+        article_pattern=rf"/{_SLUG}/{_SLUG}-\d{{17}}\.htm",
+        feeds=("https://baotintuc.vn/tin-moi-nhat.rss", "https://baotintuc.vn/thoi-su.rss"),
+        sitemaps=("https://baotintuc.vn/sitemap.xml",),
+        listings=(
+            Listing(
+                "https://baotintuc.vn/thoi-su-472ct0.htm", "https://baotintuc.vn/thoi-su-472ct0p{page}.htm"
+            ),
+            Listing(
+                "https://baotintuc.vn/the-gioi-130ct0.htm", "https://baotintuc.vn/the-gioi-130ct0p{page}.htm"
+            ),
+        ),
+        home="https://baotintuc.vn/",
+        verified=True,
+    ),
+    SourceProfile(
+        id="bnews",
+        name="BNEWS (TTXVN)",
+        domains=("bnews.vn",),
+        article_pattern=rf"/{_SLUG}/\d{{5,}}\.html",
+        feeds=("https://bnews.vn/rss/trang-chu.rss",),
+        sitemaps=("https://bnews.vn/sitemap.xml",),
+        listings=(
+            Listing("https://bnews.vn/thoi-su/1.html", "https://bnews.vn/thoi-su/1/trang-{page}.html"),
+        ),
+        home="https://bnews.vn/",
+        verified=False,
+        notes="article ids are numeric path segments; section ids are short",
+    ),
+    SourceProfile(
+        id="vnanet",
+        name="VNA Photo/News service (vnanet.vn)",
+        domains=("vnanet.vn",),
+        article_pattern=rf"/(?:vi|en)/{_SLUG}/{_SLUG}-\d+/{_SLUG}-\d{{5,}}\.html",
+        sitemaps=("https://vnanet.vn/sitemap.xml",),
+        listings=(
+            Listing(
+                "https://vnanet.vn/vi/tin-tuc/thoi-su-1/",
+                "https://vnanet.vn/vi/tin-tuc/thoi-su-1/?page={page}",
+            ),
+        ),
+        home="https://vnanet.vn/vi/",
+        verified=False,
+        notes="no public RSS; most content is behind a subscription",
+        settings={"DOWNLOAD_DELAY": 2.0},
+    ),
+    # -- national dailies and portals -------------------------------------------------------------
+    SourceProfile(
+        id="vnexpress",
+        name="VnExpress",
+        domains=("vnexpress.net",),
+        article_pattern=rf"/{_SLUG}-\d{{7,}}\.html",
+        feeds=("https://vnexpress.net/rss/tin-moi-nhat.rss", "https://vnexpress.net/rss/thoi-su.rss"),
+        sitemaps=("https://vnexpress.net/sitemap.xml",),
+        news_sitemaps=("https://vnexpress.net/google-news-sitemap.xml",),
+        listings=(
+            Listing("https://vnexpress.net/tin-tuc-24h", "https://vnexpress.net/tin-tuc-24h-p{page}"),
+            Listing("https://vnexpress.net/thoi-su", "https://vnexpress.net/thoi-su-p{page}"),
+        ),
+        archives=(
+            Archive("https://vnexpress.net/category/day/cateid/1001005/fromdate/{from_ts}/todate/{to_ts}"),
+        ),
+        home="https://vnexpress.net/",
+        verified=True,
+    ),
+    SourceProfile(
+        id="tuoitre",
+        name="Tuổi Trẻ",
+        domains=("tuoitre.vn",),
+        article_pattern=rf"/{_SLUG}-\d{{15,20}}\.htm",
+        feeds=("https://tuoitre.vn/rss/tin-moi-nhat.rss", "https://tuoitre.vn/rss/thoi-su.rss"),
+        sitemaps=("https://tuoitre.vn/sitemap.xml",),
+        news_sitemaps=("https://tuoitre.vn/sitemaps/google-news.xml",),
+        listings=(Listing("https://tuoitre.vn/thoi-su.htm", "https://tuoitre.vn/thoi-su/trang-{page}.htm"),),
+        archives=(Archive("https://tuoitre.vn/sitemaps/{day:%Y-%m-%d}.xml", kind="sitemap"),),
+        home="https://tuoitre.vn/",
+        verified=True,
+    ),
+    SourceProfile(
+        id="thanhnien",
+        name="Thanh Niên",
+        domains=("thanhnien.vn",),
+        article_pattern=rf"/{_SLUG}-\d{{15,20}}\.htm",
+        feeds=("https://thanhnien.vn/rss/home.rss", "https://thanhnien.vn/rss/thoi-su.rss"),
+        sitemaps=("https://thanhnien.vn/sitemap.xml",),
+        news_sitemaps=("https://thanhnien.vn/sitemaps/google-news.xml",),
+        listings=(
+            Listing("https://thanhnien.vn/thoi-su.htm", "https://thanhnien.vn/thoi-su/trang-{page}.htm"),
+        ),
+        archives=(Archive("https://thanhnien.vn/sitemaps/{day:%Y-%m-%d}.xml", kind="sitemap"),),
+        home="https://thanhnien.vn/",
+        verified=True,
+    ),
+    SourceProfile(
+        id="dantri",
+        name="Dân trí",
+        domains=("dantri.com.vn",),
+        article_pattern=rf"/{_SLUG}(?:/{_SLUG})?/{_SLUG}-\d{{17}}\.htm",
+        feeds=("https://dantri.com.vn/rss/home.rss", "https://dantri.com.vn/rss/thoi-su.rss"),
+        sitemaps=("https://dantri.com.vn/sitemap.xml",),
+        news_sitemaps=("https://dantri.com.vn/sitemaps/news.xml",),
+        listings=(
+            Listing("https://dantri.com.vn/thoi-su.htm", "https://dantri.com.vn/thoi-su/trang-{page}.htm"),
+        ),
+        archives=(Archive("https://dantri.com.vn/thoi-su/ngay-{day:%d-%m-%Y}.htm"),),
+        home="https://dantri.com.vn/",
+        verified=True,
+    ),
+    SourceProfile(
+        id="vietnamnet",
+        name="VietNamNet",
+        domains=("vietnamnet.vn",),
+        article_pattern=rf"/{_SLUG}-\d{{6,8}}\.html",
+        feeds=("https://vietnamnet.vn/rss/tin-moi-nhat.rss", "https://vietnamnet.vn/rss/thoi-su.rss"),
+        sitemaps=("https://vietnamnet.vn/sitemap.xml",),
+        news_sitemaps=("https://vietnamnet.vn/sitemaps/news.xml",),
+        listings=(Listing("https://vietnamnet.vn/thoi-su", "https://vietnamnet.vn/thoi-su-page{page}"),),
+        home="https://vietnamnet.vn/",
+        verified=True,
+    ),
+    SourceProfile(
+        id="nhandan",
+        name="Nhân Dân",
+        domains=("nhandan.vn",),
+        article_pattern=rf"/{_SLUG}-post\d+\.html",
+        feeds=("https://nhandan.vn/rss/home.rss", "https://nhandan.vn/rss/chinhtri.rss"),
+        sitemaps=("https://nhandan.vn/sitemap.xml",),
+        news_sitemaps=("https://nhandan.vn/sitemaps/news.xml",),
+        listings=(Listing("https://nhandan.vn/chinhtri/", "https://nhandan.vn/chinhtri/?page={page}"),),
+        home="https://nhandan.vn/",
+        verified=True,
+    ),
+    SourceProfile(
+        id="tienphong",
+        name="Tiền Phong",
+        domains=("tienphong.vn",),
+        article_pattern=rf"/{_SLUG}-post\d+\.tpo",
+        feeds=("https://tienphong.vn/rss/home.rss", "https://tienphong.vn/rss/xa-hoi-2.rss"),
+        sitemaps=("https://tienphong.vn/sitemap.xml",),
+        news_sitemaps=("https://tienphong.vn/sitemaps/news.xml",),
+        listings=(Listing("https://tienphong.vn/xa-hoi/", "https://tienphong.vn/xa-hoi/?page={page}"),),
+        home="https://tienphong.vn/",
+        verified=True,
+    ),
+    SourceProfile(
+        id="znews",
+        name="Znews (Zing News)",
+        domains=("znews.vn", "zingnews.vn"),
+        article_pattern=rf"/{_SLUG}-post\d+\.html",
+        feeds=("https://znews.vn/rss/tin-moi.rss",),
+        sitemaps=("https://znews.vn/sitemap/sitemap.xml",),
+        news_sitemaps=("https://znews.vn/sitemap/sitemap-news.xml",),
+        listings=(Listing("https://znews.vn/thoi-su.html", "https://znews.vn/thoi-su/trang{page}.html"),),
+        home="https://znews.vn/",
+        verified=True,
+    ),
+    # -- VCCorp portals (one URL scheme: slug-<18-digit id>.chn/.htm) --------------------------------
+    SourceProfile(
+        id="kenh14",
+        name="Kênh 14",
+        domains=("kenh14.vn",),
+        article_pattern=rf"/{_SLUG}-\d{{15,20}}\.chn",
+        feeds=("https://kenh14.vn/rss/home.rss",),
+        sitemaps=("https://kenh14.vn/sitemap.xml",),
+        news_sitemaps=("https://kenh14.vn/sitemaps/sitemap-google-news.xml",),
+        listings=(Listing("https://kenh14.vn/xa-hoi.chn", "https://kenh14.vn/xa-hoi/trang-{page}.chn"),),
+        home="https://kenh14.vn/",
+        verified=True,
+    ),
+    SourceProfile(
+        id="cafef",
+        name="CafeF",
+        domains=("cafef.vn",),
+        article_pattern=rf"/{_SLUG}-\d{{15,20}}\.chn",
+        feeds=("https://cafef.vn/home.rss", "https://cafef.vn/thi-truong-chung-khoan.rss"),
+        sitemaps=("https://cafef.vn/sitemap.xml",),
+        news_sitemaps=("https://cafef.vn/sitemaps/sitemap-google-news.xml",),
+        listings=(
+            Listing("https://cafef.vn/xa-hoi.chn", "https://cafef.vn/xa-hoi/trang-{page}.chn"),
+            Listing(
+                "https://cafef.vn/thi-truong-chung-khoan.chn",
+                "https://cafef.vn/thi-truong-chung-khoan/trang-{page}.chn",
+            ),
+        ),
+        home="https://cafef.vn/",
+        verified=True,
+    ),
+    SourceProfile(
+        id="genk",
+        name="GenK",
+        domains=("genk.vn",),
+        article_pattern=rf"/{_SLUG}-\d{{15,20}}\.chn",
+        feeds=("https://genk.vn/rss/home.rss",),
+        sitemaps=("https://genk.vn/sitemap.xml",),
+        news_sitemaps=("https://genk.vn/sitemaps/sitemap-google-news.xml",),
+        listings=(Listing("https://genk.vn/mobile.chn", "https://genk.vn/mobile/trang-{page}.chn"),),
+        home="https://genk.vn/",
+        verified=True,
+    ),
+    SourceProfile(
+        id="soha",
+        name="Soha",
+        domains=("soha.vn",),
+        article_pattern=rf"/{_SLUG}-\d{{15,20}}\.htm",
+        feeds=("https://soha.vn/rss/home.rss",),
+        sitemaps=("https://soha.vn/sitemap.xml",),
+        news_sitemaps=("https://soha.vn/sitemaps/sitemap-google-news.xml",),
+        listings=(Listing("https://soha.vn/thoi-su.htm", "https://soha.vn/thoi-su/trang-{page}.htm"),),
+        home="https://soha.vn/",
+        verified=True,
+    ),
+    # -- aggregator: its pages credit and redirect to the source (never stored as articles) ----------
+    SourceProfile(
+        id="baomoi",
+        name="Báo Mới (aggregator)",
+        domains=("baomoi.com",),
+        article_pattern=rf"/{_SLUG}-[cr]\d{{5,}}\.epi",
+        listings=(Listing("https://baomoi.com/tin-moi.epi", "https://baomoi.com/tin-moi/trang{page}.epi"),),
+        home="https://baomoi.com/",
+        max_listing_pages=1,
+        verified=True,
+        notes="aggregator: item pages are redirects to the source outlet; extraction reports them as such",
+    ),
+)

@@ -1,0 +1,360 @@
+"""The one outlet spider. Every per-outlet spider is this class bound to a source profile.
+
+Discovery order: feeds, then news sitemaps (and, for a backfill window, the sitemap index and the
+date archives), then listing pages with their pagination. Only URLs that match the profile's article
+pattern on its domains are followed. Each article page goes through `extract_article`; news items are
+yielded as `Article`s, everything else is counted in the stats under `outlet/<id>/…`.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import scrapy
+from lxml import etree
+from scrapy.exceptions import IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.gz import gunzip
+
+from crawler.dates import parse_date
+from crawler.extraction import NEWS_TYPES, extract_article
+from crawler.items import RawPage
+from crawler.normalize import canonical_url
+from crawler.sources import VN_TZ, Listing, SourceProfile, get_source
+
+if TYPE_CHECKING:
+    from scrapy.http import Response
+    from twisted.python.failure import Failure
+
+# Request priorities: articles first (they finish work), then feeds, sitemaps, listings, archives.
+PRIORITY = {"article": 40, "feed": 30, "sitemap": 20, "listing": 10, "archive": 0}
+ALL_CHANNELS = ("feeds", "sitemaps", "listings")
+SITEMAP_CHILDREN_WITHOUT_WINDOW = 2  # children of a sitemap index followed when no `since` is given
+_XML_PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
+_RELATIVE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([hd])\s*$", re.IGNORECASE)
+
+
+def parse_bound(value: str | datetime | None, now: datetime | None = None) -> datetime | None:
+    """A window bound from `-a since=…`: ISO date/datetime, `48h`/`7d` ago, or any date `parse_date` reads."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=VN_TZ)
+    now = now or datetime.now(UTC)
+    text = str(value).strip()
+    if m := _RELATIVE.match(text):
+        amount = float(m.group(1))
+        return now - (timedelta(hours=amount) if m.group(2).lower() == "h" else timedelta(days=amount))
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        found = parse_date(text, now=now)
+        if found is None:
+            raise ValueError(f"cannot read the date {value!r}") from None
+        return found.value
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=VN_TZ)
+
+
+def parse_feed_date(text: str | None) -> datetime | None:
+    """RFC 822 (RSS), ISO 8601 (Atom, sitemaps), else the Vietnamese date reader."""
+    if not text or not text.strip():
+        return None
+    text = text.strip()
+    try:
+        value = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        value = None
+    if value is None:
+        try:
+            value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            found = parse_date(text)
+            value = getattr(found, "value", None) if found is not None else None
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=VN_TZ)
+    return value
+
+
+def _local(tag: Any) -> str:
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def _child_text(elem: etree._Element, *names: str) -> str | None:
+    for child in elem.iter():
+        if child is not elem and _local(child.tag) in names and (child.text or "").strip():
+            return child.text.strip()
+    return None
+
+
+class OutletSpider(scrapy.Spider):
+    """Crawl one outlet described by `source`. Arguments (all optional, as `-a name=value`):
+
+    since, until   the publication window (ISO date, `48h`, `7d`, or a Vietnamese date); `since`
+                   also turns on backfill from the sitemap index and the date archives
+    max_pages      budget of article pages fetched in this run
+    refresh_hours  re-fetch stored articles published within the last N hours (corrections)
+    channels       comma list of feeds,sitemaps,listings (default: all, in that order)
+    """
+
+    source: ClassVar[SourceProfile]
+
+    def __init__(
+        self,
+        name: str | None = None,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        max_pages: str | int | None = None,
+        refresh_hours: str | float | None = None,
+        channels: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(name, **kwargs)
+        self.since = parse_bound(since)
+        self.until = parse_bound(until)
+        self.max_pages = int(max_pages) if max_pages not in (None, "") else None
+        self.refresh_hours = float(refresh_hours) if refresh_hours not in (None, "") else None
+        self.channels = tuple(c.strip() for c in channels.split(",")) if channels else ALL_CHANNELS
+        unknown = set(self.channels) - set(ALL_CHANNELS)
+        if unknown:
+            raise ValueError(f"unknown channels {sorted(unknown)}; use {', '.join(ALL_CHANNELS)}")
+        self.allowed_domains = list(self.source.domains)
+        self._seen: set[str] = set()  # canonical URLs found in this run (bounded by the run)
+
+    # -- stats ---------------------------------------------------------------------------------------
+
+    def count(self, what: str, n: int = 1) -> None:
+        self.crawler.stats.inc_value(f"outlet/{self.source.id}/{what}", n)
+
+    # -- discovery -------------------------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Any]:
+        for request in self.discovery_requests():
+            yield request
+
+    def discovery_requests(self) -> Iterator[scrapy.Request]:
+        src = self.source
+        if "feeds" in self.channels:
+            for url in src.feeds:
+                yield self._discovery(url, self.parse_feed, "feed")
+        if "sitemaps" in self.channels:
+            for url in src.news_sitemaps:
+                yield self._discovery(url, self.parse_sitemap, "sitemap")
+            if self.since is not None or not src.news_sitemaps:
+                for url in src.sitemaps:
+                    yield self._discovery(url, self.parse_sitemap, "sitemap")
+        if "listings" in self.channels:
+            for listing in src.listings:
+                yield self._discovery(listing.url, self.parse_listing, "listing", listing=listing, page=1)
+        if self.since is not None and src.archives:
+            for url, kind in src.archive_urls(self.since, self.until):
+                if kind == "sitemap":
+                    yield self._discovery(url, self.parse_sitemap, "archive")
+                else:
+                    yield self._discovery(url, self.parse_listing, "archive", listing=None, page=1)
+
+    def _discovery(self, url: str, callback: Any, kind: str, **cb_kwargs: Any) -> scrapy.Request:
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.discovery_failed,
+            priority=PRIORITY[kind],
+            cb_kwargs=cb_kwargs,
+            meta={"vnnews_kind": kind, "vnnews_outlet": self.source.id},
+        )
+
+    def in_window(self, when: datetime | None) -> bool:
+        """Undated entries are kept: the article page itself says when it was published."""
+        if when is None:
+            return True
+        if self.since is not None and when < self.since:
+            return False
+        return not (self.until is not None and when > self.until)
+
+    def article_requests(self, links: Iterable[str], via: str, base: Response) -> Iterator[scrapy.Request]:
+        """Requests for links that are new article URLs of this outlet (first sighting wins)."""
+        for link in links:
+            try:
+                url = base.urljoin(link.strip()).split("#", 1)[0]
+            except ValueError:
+                continue
+            if not self.source.is_article(url):
+                continue
+            key = canonical_url(url)
+            if key in self._seen:
+                continue
+            self._seen.add(key)
+            self.count("found")
+            self.count(f"found_via/{via}")
+            yield scrapy.Request(
+                url,
+                callback=self.parse_article,
+                errback=self.article_failed,
+                priority=PRIORITY["article"],
+                meta={"vnnews_article": key, "vnnews_kind": "article", "vnnews_outlet": self.source.id},
+            )
+
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        root = self._xml(response)
+        if root is None:
+            return
+        links = []
+        for item in root.iter():
+            if _local(item.tag) not in ("item", "entry"):
+                continue
+            when = parse_feed_date(_child_text(item, "pubDate", "published", "updated", "date"))
+            if not self.in_window(when):
+                self.count("outside_window")
+                continue
+            link = _child_text(item, "link", "guid")
+            if link is None:  # Atom: <link rel="alternate" href="…"/>
+                for child in item:
+                    if _local(child.tag) == "link" and child.get("rel", "alternate") == "alternate":
+                        link = child.get("href")
+                        break
+            if link:
+                links.append(link)
+        yield from self.article_requests(links, "feed", response)
+
+    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        root = self._xml(response)
+        if root is None:
+            return
+        kind = _local(root.tag)
+        if kind == "sitemapindex":
+            children = []
+            for entry in root:
+                loc = _child_text(entry, "loc")
+                lastmod = parse_feed_date(_child_text(entry, "lastmod"))
+                if loc and (self.since is None or lastmod is None or lastmod >= self.since):
+                    children.append((lastmod or datetime.max.replace(tzinfo=UTC), loc))
+            children.sort(reverse=True)
+            if self.since is None:
+                children = children[:SITEMAP_CHILDREN_WITHOUT_WINDOW]
+            for _, loc in children:
+                if self.source.owns(response.urljoin(loc)):
+                    yield self._discovery(response.urljoin(loc), self.parse_sitemap, "sitemap")
+            return
+        links = []
+        for entry in root:
+            loc = _child_text(entry, "loc")
+            if not loc:
+                continue
+            when = parse_feed_date(_child_text(entry, "publication_date") or _child_text(entry, "lastmod"))
+            if self.in_window(when):
+                links.append(loc)
+            else:
+                self.count("outside_window")
+        yield from self.article_requests(links, "sitemap", response)
+
+    def parse_listing(
+        self, response: Response, listing: Listing | None, page: int
+    ) -> Iterator[scrapy.Request]:
+        before = len(self._seen)
+        yield from self.article_requests(response.css("a::attr(href)").getall(), "listing", response)
+        found_new = len(self._seen) > before
+        limit = self.source.max_listing_pages
+        if listing is not None and listing.page_url and found_new and page < limit:
+            yield self._discovery(
+                listing.page(page + 1), self.parse_listing, "listing", listing=listing, page=page + 1
+            )
+
+    def _xml(self, response: Response) -> etree._Element | None:
+        body = response.body
+        if body[:2] == b"\x1f\x8b":
+            try:
+                body = gunzip(body, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE", 0))
+            except OSError:
+                body = b""
+        try:
+            root = etree.fromstring(body, parser=_XML_PARSER) if body.strip() else None
+        except etree.XMLSyntaxError:
+            root = None
+        if root is None:
+            self.count("discovery_failed/not_xml")
+        return root
+
+    # -- articles ----------------------------------------------------------------------------------------
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        self.count("fetched")
+        fetched_at = datetime.now(UTC)
+        started = time.perf_counter()
+        result = extract_article(
+            response.body, response.url, fetched_at=fetched_at, encoding=response.encoding
+        )
+        stats = self.crawler.stats
+        stats.inc_value("extraction/seconds", time.perf_counter() - started)
+        stats.inc_value("extraction/calls")
+        if result.page_type not in NEWS_TYPES or result.article is None:
+            if result.page_type in NEWS_TYPES or result.page_type == "error":
+                self.count(f"failed/extraction/{result.page_type}")
+                self.count("failed")
+                self.logger.warning("No article from %s: %s", response.url, result.error)
+            else:
+                self.count(f"not_news/{result.page_type}")
+            return
+        article = result.article
+        if article.published_at is not None and not self.in_window(article.published_at):
+            self.count("outside_window")
+            return
+        article.outlet = self.source.id
+        if article.raw is None:
+            article.raw = RawPage(
+                body=response.body,
+                encoding=response.encoding,
+                status=response.status,
+                content_type=response.headers.get("Content-Type", b"").decode("latin-1") or None,
+            )
+        yield article
+
+    # -- failures --------------------------------------------------------------------------------------
+
+    def article_failed(self, failure: Failure) -> None:
+        self.count("failed")
+        self.count(f"failed/{failure_reason(failure)}")
+
+    def discovery_failed(self, failure: Failure) -> None:
+        self.count(f"discovery_failed/{failure_reason(failure)}")
+
+
+def failure_reason(failure: Failure) -> str:
+    """A short, stable stats key for why a request failed."""
+    exc = failure.value
+    if isinstance(exc, HttpError):
+        return f"http_{exc.response.status}"
+    if isinstance(exc, IgnoreRequest):
+        return "robots_txt" if "robots" in str(exc).lower() else "ignored"
+    return type(exc).__name__
+
+
+class NewsSpider(OutletSpider):
+    """`scrapy crawl news -a source=<id>`: any outlet by name (per-outlet settings need its own spider)."""
+
+    name = "news"
+
+    def __init__(self, *args: Any, source: str | None = None, **kwargs: Any) -> None:
+        if not source:
+            raise ValueError("give the outlet: scrapy crawl news -a source=<id>")
+        self.source = get_source(source)  # type: ignore[misc]
+        super().__init__(*args, **kwargs)
+
+
+def spider_for(profile: SourceProfile, module: str) -> type[OutletSpider]:
+    """The spider class of one outlet: a name, its profile and the profile's own settings."""
+    return type(
+        f"{profile.id.capitalize()}Spider",
+        (OutletSpider,),
+        {
+            "name": profile.id,
+            "source": profile,
+            "custom_settings": dict(profile.settings),
+            "__module__": module,
+            "__doc__": f"Crawl {profile.name} ({', '.join(profile.domains)}).",
+        },
+    )
