@@ -43,6 +43,7 @@ RETRY_AFTER_MAX_DELAY = 300.0
 RETRY_BACKOFF_BASE = 2.0
 INCREMENTAL_BATCH_SIZE = 200
 INCREMENTAL_REFRESH_HOURS = 0.0  # or -a refresh_hours=N: re-fetch stored articles this recent
+INCREMENTAL_SKIP_DAYS = 30.0  # how long a URL that was not news (e.g. a redirect page) is not fetched again
 REPLAY_URL = os.environ.get("VNNEWS_REPLAY_URL")  # http://127.0.0.1:PORT: fetch from the local replay
 
 # -- pipelines ------------------------------------------------------------------------------------

@@ -298,6 +298,7 @@ class OutletSpider(scrapy.Spider):
                 self.logger.warning("No article from %s: %s", response.url, result.error)
             else:
                 self.count(f"not_news/{result.page_type}")
+                response.meta["vnnews_not_news"] = result.page_type  # remembered: not fetched again
             return
         article = result.article
         if article.published_at is not None and not self.in_window(article.published_at):

@@ -8,6 +8,12 @@ bounded by the batch whatever the size of the store. Stored URLs are dropped (st
 (`-a refresh_hours=N` or INCREMENTAL_REFRESH_HOURS): those are fetched again to pick up corrections
 (`outlet/<id>/refetched`). When the store cannot be asked, nothing is skipped and the crawl goes on.
 
+Pages that turned out not to be news (an aggregator's redirect page, a listing that looks like an
+article URL) are remembered in the `crawl_skips` collection (INCREMENTAL_SKIP_COLLECTION, `_id` =
+canonical URL, expiring after INCREMENTAL_SKIP_DAYS through a TTL index), so a rerun does not fetch
+them again either (`outlet/<id>/skipped_not_news`). The spider marks them with
+`response.meta["vnnews_not_news"]`.
+
 `PageBudgetMiddleware` then lets through at most `-a max_pages=N` article requests per crawl
 (`outlet/<id>/skipped_budget` for the rest), so known URLs do not eat the budget.
 """
@@ -41,12 +47,23 @@ def _outlet(request: Request) -> str:
 
 
 class IncrementalMiddleware:
-    def __init__(self, crawler: Crawler, batch_size: int, refresh_hours: float, collection: str) -> None:
+    def __init__(
+        self,
+        crawler: Crawler,
+        batch_size: int,
+        refresh_hours: float,
+        collection: str,
+        skip_collection: str,
+        skip_days: float,
+    ) -> None:
         self.crawler = crawler
         self.batch_size = batch_size
         self.default_refresh_hours = refresh_hours
         self.collection_name = collection
+        self.skip_collection = skip_collection
+        self.skip_days = skip_days
         self._warned = False
+        self._skip_index_ready = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -58,6 +75,8 @@ class IncrementalMiddleware:
             settings.getint("INCREMENTAL_BATCH_SIZE", 200),
             settings.getfloat("INCREMENTAL_REFRESH_HOURS", 0.0),
             settings.get("MONGODB_ARTICLES_COLLECTION", "articles"),
+            settings.get("INCREMENTAL_SKIP_COLLECTION", "crawl_skips"),
+            settings.getfloat("INCREMENTAL_SKIP_DAYS", 30.0),
         )
 
     @property
@@ -82,6 +101,20 @@ class IncrementalMiddleware:
         if batch:
             for request in await self.unknown(batch):
                 yield request
+        page_type = response.meta.get("vnnews_not_news")
+        if page_type and response.meta.get("vnnews_article"):
+            await self.remember_not_news(response.meta["vnnews_article"], _outlet(response.request), page_type)
+
+    async def remember_not_news(self, key: str, outlet: str, page_type: str) -> None:
+        try:
+            coll = get_database(self.crawler)[self.skip_collection]
+            if not self._skip_index_ready:
+                await coll.create_index("seen_at", expireAfterSeconds=int(self.skip_days * 86400))
+                self._skip_index_ready = True
+            fields = {"outlet": outlet, "page_type": page_type, "seen_at": datetime.now(UTC)}
+            await coll.update_one({"_id": key}, {"$set": fields}, upsert=True)
+        except PyMongoError as exc:
+            logger.debug("Could not remember %s as not news: %s", key, exc)
 
     async def unknown(self, requests: list[Request]) -> list[Request]:
         """The requests whose article is not stored, or is recent enough to be refreshed."""
@@ -90,6 +123,9 @@ class IncrementalMiddleware:
             coll = get_database(self.crawler)[self.collection_name]
             cursor = coll.find({"_id": {"$in": keys}}, {"published_at": 1})
             stored = {d["_id"]: d.get("published_at") async for d in cursor}
+            rest = [k for k in keys if k not in stored]
+            skips = get_database(self.crawler)[self.skip_collection].find({"_id": {"$in": rest}}, {"_id": 1})
+            not_news = {d["_id"] async for d in skips} if rest else set()
         except PyMongoError as exc:
             if not self._warned:
                 logger.warning("Cannot ask the store which URLs are known (%s); fetching them all", exc)
@@ -103,6 +139,9 @@ class IncrementalMiddleware:
         kept = []
         for request in requests:
             key = request.meta["vnnews_article"]
+            if key in not_news:
+                stats.inc_value(f"outlet/{_outlet(request)}/skipped_not_news")
+                continue
             if key not in stored:
                 kept.append(request)
                 continue
