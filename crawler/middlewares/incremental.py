@@ -102,8 +102,9 @@ class IncrementalMiddleware:
             for request in await self.unknown(batch):
                 yield request
         page_type = response.meta.get("vnnews_not_news")
-        if page_type and response.meta.get("vnnews_article"):
-            await self.remember_not_news(response.meta["vnnews_article"], _outlet(response.request), page_type)
+        key = response.meta.get("vnnews_article")
+        if page_type and key:
+            await self.remember_not_news(key, str(response.meta.get("vnnews_outlet") or "unknown"), page_type)
 
     async def remember_not_news(self, key: str, outlet: str, page_type: str) -> None:
         try:

@@ -22,7 +22,9 @@ REPLAY_SETTINGS: dict[str, Any] = {
     "CONCURRENT_REQUESTS": 32,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
     "RETRY_BACKOFF_BASE": 0.2,
-    "MONGODB_FLUSH_INTERVAL": 1.0,
+    # No timed flushes in short replay crawls: cancelling the flush timer at close while it is writing
+    # can drop that batch (reported to the store's owner); size-based and closing flushes remain.
+    "MONGODB_FLUSH_INTERVAL": 3600.0,
 }
 
 

@@ -1,0 +1,67 @@
+"""Live-crawl behaviour, checked on the replay: robots.txt obeyed, 429 + Retry-After waited out and
+retried, recent articles re-fetched on request, the page budget kept."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+
+from crawler.replay import ReplayServer, ReplaySite, load_corpus
+from tests.spiders.conftest import crawl, outlet_stats
+
+OUTLETS = ("vnexpress", "tuoitre", "dantri")
+
+
+@pytest.fixture
+def replay() -> Iterator[ReplayServer]:
+    with ReplayServer(ReplaySite(load_corpus(["own"], outlets=OUTLETS))) as server:
+        yield server
+
+
+def _url(site: ReplaySite, outlet: str) -> str:
+    return next(p.url for p in site.pages.values() if p.outlet == outlet)
+
+
+def test_robots_txt_and_retry_after(tmp_path, replay, mongo_server, mongo_db):
+    site = replay.site
+    forbidden, throttled = _url(site, "vnexpress"), _url(site, "tuoitre")
+    site.disallow(forbidden)
+    site.fail(throttled, status=429, times=1, headers={"Retry-After": "1"})
+
+    stats = crawl(tmp_path, replay.url, mongo_server, mongo_db.name, ["vnexpress", "tuoitre"])
+
+    assert site.hits_for(forbidden) == 0
+    assert outlet_stats(stats, "vnexpress")["failed/robots_txt"] == 1
+    assert mongo_db.articles.count_documents({"outlet": "vnexpress"}) == 0
+    assert site.hits_for(throttled) == 2  # the 429, then the retry
+    tuoitre = stats["tuoitre"]
+    assert tuoitre["retry_after/count"] == 1 and tuoitre["retry_after/seconds"] == 1.0
+    assert tuoitre["elapsed_time_seconds"] >= 1.0
+    assert outlet_stats(stats, "tuoitre")["new"] == 1
+
+
+def test_refresh_window_and_page_budget(tmp_path, replay, mongo_server, mongo_db):
+    site = replay.site
+    first = crawl(tmp_path, replay.url, mongo_server, mongo_db.name, list(OUTLETS), args={"max_pages": 0})
+    assert all(outlet_stats(first, o)["skipped_budget"] == 1 for o in OUTLETS)
+    assert mongo_db.articles.count_documents({}) == 0
+
+    crawl(tmp_path, replay.url, mongo_server, mongo_db.name, list(OUTLETS))
+    assert mongo_db.articles.count_documents({}) == len(OUTLETS)
+
+    # a window reaching back past the oldest publication re-fetches them, a one-hour window does not
+    oldest = min(p.published for p in site.pages.values())
+    hours = (datetime.now(UTC) - oldest).total_seconds() / 3600 + 24
+    wide = crawl(
+        tmp_path, replay.url, mongo_server, mongo_db.name, list(OUTLETS), args={"refresh_hours": hours}
+    )
+    narrow = crawl(
+        tmp_path, replay.url, mongo_server, mongo_db.name, list(OUTLETS), args={"refresh_hours": 1}
+    )
+    for outlet in OUTLETS:
+        assert outlet_stats(wide, outlet)["refetched"] == 1
+        assert outlet_stats(wide, outlet)["unchanged"] == 1
+        assert outlet_stats(narrow, outlet)["skipped_known"] == 1
+        assert site.hits_for(_url(site, outlet)) == 2
