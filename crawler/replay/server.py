@@ -35,13 +35,17 @@ def _handler(site: ReplaySite) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 256  # the stdlib default (5) drops connections when many crawls start at once
+    daemon_threads = True
+
+
 class ReplayServer:
     """Serve a `ReplaySite` on 127.0.0.1; use as a context manager or start()/stop()."""
 
     def __init__(self, site: ReplaySite, host: str = "127.0.0.1", port: int = 0) -> None:
         self.site = site
-        self._server = ThreadingHTTPServer((host, port), _handler(site))
-        self._server.daemon_threads = True
+        self._server = _Server((host, port), _handler(site))
         self._thread: threading.Thread | None = None
 
     @property
