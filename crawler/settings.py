@@ -49,6 +49,7 @@ REPLAY_URL = os.environ.get("VNNEWS_REPLAY_URL")  # http://127.0.0.1:PORT: fetch
 # -- pipelines ------------------------------------------------------------------------------------
 ITEM_PIPELINES = {
     "crawler.pipelines.NormalizePipeline": 100,
+    "crawler.stories.pipeline.StoryPipeline": 700,  # story_id rides into the store's upsert
     "exporters.mongo.pipeline.MongoPipeline": 800,
 }
 

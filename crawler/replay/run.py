@@ -22,9 +22,6 @@ REPLAY_SETTINGS: dict[str, Any] = {
     "CONCURRENT_REQUESTS": 32,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
     "RETRY_BACKOFF_BASE": 0.2,
-    # No timed flushes in short replay crawls: cancelling the flush timer at close while it is writing
-    # can drop that batch (reported to the store's owner); size-based and closing flushes remain.
-    "MONGODB_FLUSH_INTERVAL": 3600.0,
 }
 
 

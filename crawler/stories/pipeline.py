@@ -1,12 +1,14 @@
 """Scrapy item pipeline: gives each stored `Article` its story (settings prefixed STORIES_).
 
-Place it before the article store (e.g. 290 when the store is at 300): the item then carries
-`story_id` into the store's upsert, which keeps an existing one. The pipeline also sets `story_id`
-on an already stored document by `_id`, so the order is not a correctness matter, only a saving.
+It runs before the article store (crawler/settings.py: 700 vs 800), so the item carries `story_id`
+into the store's upsert, which keeps an existing one. Assignments in one process run one at a time:
+two concurrent ones could found two stories and merge them while the articles are still in the
+store's write buffer, where the merge cannot reach them.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +45,7 @@ class StoryPipeline:
         self.db = db
         self.config = config
         self._indexes_ready = False
+        self._one_at_a_time = asyncio.Lock()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoryPipeline:
@@ -63,11 +66,11 @@ class StoryPipeline:
         if self.db is None or not isinstance(item, Article):
             return item
         try:
-            if not self._indexes_ready:
-                await ensure_story_indexes_async(self.db, self.config)
-                self._indexes_ready = True
-            doc = item.to_document()
-            assignment = await assign_story_async(self.db, doc, self.config)
+            async with self._one_at_a_time:
+                if not self._indexes_ready:
+                    await ensure_story_indexes_async(self.db, self.config)
+                    self._indexes_ready = True
+                assignment = await assign_story_async(self.db, item.to_document(), self.config)
         except PyMongoError as exc:
             logger.warning("story assignment skipped for %s: %s", item.url, exc)
             self._inc("errors")

@@ -40,6 +40,7 @@ class MongoPipeline:
             stats_inc=lambda key, count: crawler.stats.inc_value(key, count),
         )
         self._ticker: asyncio.Task[None] | None = None
+        self._closing = asyncio.Event()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> MongoPipeline:
@@ -56,10 +57,9 @@ class MongoPipeline:
         return item
 
     async def close_spider(self) -> None:
+        self._closing.set()
         if self._ticker is not None:
-            self._ticker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._ticker
+            await self._ticker  # not cancelled: a timed flush in progress finishes its batch
         await self.writer.flush()
         pending = self.writer.spool.pending_count()
         if pending:
@@ -71,6 +71,8 @@ class MongoPipeline:
         self.crawler.stats.set_value("mongo/pending_in_spool", pending)
 
     async def _flush_periodically(self) -> None:
-        while True:
-            await asyncio.sleep(self.flush_interval)
-            await self.writer.flush()
+        while not self._closing.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._closing.wait(), self.flush_interval)
+            if not self._closing.is_set():
+                await self.writer.flush()

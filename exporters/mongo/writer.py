@@ -133,6 +133,11 @@ class ArticleWriter:
                 self._down_until = time.monotonic() + self.retry_after
                 logger.warning("MongoDB write failed (%s); spooling and retrying later", _short(exc))
                 self._spool(batch, "write failed")
+            except asyncio.CancelledError:
+                # A crawl stopped mid-write: part of the batch may be stored, but the upserts are
+                # idempotent, so the whole batch goes to the spool and the next run completes it.
+                self._spool(batch, "flush cancelled")
+                raise
 
     @property
     def store_available(self) -> bool:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
 import textwrap
 
+from scrapy.utils.test import get_crawler
+
+from exporters.mongo.pipeline import MongoPipeline
 from tests.conftest import REPO_ROOT
+from tests.factories import make_article
 
 CRAWL = textwrap.dedent(
     """
@@ -66,3 +71,44 @@ def test_crawl_stores_every_item_once_and_rerun_changes_nothing(tmp_path, mongo_
     assert second["mongo/unchanged"] == 23 and "mongo/new" not in second
     assert mongo_db.articles.count_documents({}) == 23
     assert first["mongo/pending_in_spool"] == 0
+
+
+def test_closing_lets_a_timed_flush_in_progress_finish(tmp_path, mongo_server, mongo_db):
+    """close_spider during a timed flush: the batch being written is stored, not dropped or spooled."""
+    crawler = get_crawler(
+        settings_dict={
+            "MONGODB_URI": mongo_server,
+            "MONGODB_DATABASE": mongo_db.name,
+            "MONGODB_FLUSH_INTERVAL": 0.01,
+            "MONGODB_SPOOL_DIR": str(tmp_path / "spool"),
+        }
+    )
+    crawler._apply_settings()
+    articles = [
+        make_article(f"https://nhandan.vn/bai-dong-{i}-post{i}.html", outlet="nhandan") for i in range(9)
+    ]
+
+    async def crawl() -> None:
+        pipeline = MongoPipeline.from_crawler(crawler)
+        try:
+            await pipeline.open_spider()
+            writing = asyncio.Event()
+            real_write = pipeline.writer._write
+
+            async def signalling_write(entries: list) -> None:
+                writing.set()
+                await real_write(entries)
+
+            pipeline.writer._write = signalling_write  # type: ignore[method-assign]
+            for article in articles:
+                await pipeline.process_item(article)
+            await writing.wait()  # the ticker is inside its flush now
+            await pipeline.close_spider()
+        finally:
+            await pipeline.connection.close()
+
+    asyncio.run(crawl())
+    assert sorted(mongo_db.articles.distinct("_id")) == sorted(a.url for a in articles)
+    assert crawler.stats.get_value("mongo/pending_in_spool") == 0
+    assert crawler.stats.get_value("mongo/new") == 9
+    assert crawler.stats.get_value("mongo/spooled") is None  # finished in place, not cancelled into the spool

@@ -205,6 +205,40 @@ def test_spool_left_by_a_killed_run_is_written_by_the_next(mongo_server, mongo_d
     assert stats["mongo/unspooled"] == 1
 
 
+def test_flush_cancelled_mid_write_spools_the_batch(mongo_server, mongo_db, tmp_path):
+    """A crawl killed while a batch is being written keeps that batch for the next run."""
+    articles = [make_article(f"https://baotintuc.vn/thoi-su/tin-huy-{i}.htm") for i in range(5)]
+
+    async def cancel_mid_write() -> None:
+        client = AsyncMongoClient(mongo_server, tz_aware=True)
+        try:
+            writer = ArticleWriter(client[mongo_db.name], tmp_path)
+            await writer.flush()  # collection ready, so the cancel lands inside the batch write
+            writing = asyncio.Event()
+            real_write = writer._write
+
+            async def signalling_write(entries: list) -> None:
+                writing.set()
+                await real_write(entries)
+
+            writer._write = signalling_write  # type: ignore[method-assign]
+            for article in articles:
+                writer.add(article)
+            flush = asyncio.create_task(writer.flush())
+            await writing.wait()
+            flush.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await flush
+        finally:
+            await client.close()
+
+    run(cancel_mid_write())
+    assert len(list((tmp_path / "pending").glob("*.jsonl"))) == 1
+    stats = run(_store(mongo_server, mongo_db.name, tmp_path, [[]]))
+    assert stats["mongo/unspooled"] == 5
+    assert sorted(mongo_db.articles.distinct("_id")) == sorted(a.url for a in articles)
+
+
 def test_ensure_collection_is_idempotent(mongo_server, mongo_db):
     async def twice() -> None:
         client = AsyncMongoClient(mongo_server)

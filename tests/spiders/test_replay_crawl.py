@@ -20,6 +20,7 @@ from tests.spiders.conftest import crawl, outlet_stats
 REQUIRED_FIELDS = (
     "url", "fetched_url", "outlet", "domain", "title", "body", "fetched_at", "published_at",
     "content_hash", "body_hash", "word_count", "language", "schema_version", "first_seen_at", "last_seen_at",
+    "story_id",
 )  # fmt: skip
 
 
@@ -46,6 +47,9 @@ def test_every_outlet_stored_once_then_nothing_new(tmp_path, replay, mongo_serve
         assert not missing, f"{page.url}: {missing}"
         assert doc["outlet"] == page.outlet and doc["revision"] == 1
     assert mongo_db.pages.count_documents({}) == len(articles)  # raw HTML kept
+    stories = {s["_id"]: s for s in mongo_db.stories.find()}
+    assert {d["story_id"] for d in docs.values()} == set(stories)
+    assert sorted(a for s in stories.values() for a in s["articles"]) == sorted(docs)
     for outlet in site.outlets:
         mine = [p for p in site.pages.values() if p.outlet == outlet]
         news = sum(p.kind == "article" for p in mine)
