@@ -20,14 +20,16 @@ SHARED_DIR = Path(os.environ.get("VNNEWS_SHARED_DIR", REPO_ROOT.parent / "shared
 
 @pytest.fixture(scope="session")
 def mongo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """URI of the server the store tests talk to."""
+    """URI of the server the store tests talk to.
+
+    SecantusDB runs as a daemon in its own process: the server's half of each connection and its
+    work then stay out of the test process, as they would with a real MongoDB.
+    """
     uri = os.environ.get("MONGODB_URI")
     if uri:
         yield uri
         return
-    from secantus import SecantusDBServer
-
-    server = SecantusDBServer(storage_path=str(tmp_path_factory.mktemp("secantus")))
+    server = DaemonServer(tmp_path_factory.mktemp("secantus"))
     server.start()
     try:
         yield server.uri
