@@ -4,7 +4,8 @@
 
 The replay server and a SecantusDB store run in this process; the crawl (the real spiders, the
 extraction and the MongoDB pipeline) runs in a subprocess, as `vnnews demo` would. Prints wall time,
-pages/s and the share of the crawl's time spent in `extract_article` (stats `extraction/seconds`).
+pages/s and the share of the crawl's time spent in `extract_article` (stats `extraction/seconds`) and
+in story assignment (`stories/seconds`).
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ def main() -> int:
     fetched = sum(v for s in stats.values() for k, v in s.items() if k.endswith("/fetched"))
     requests = sum(s.get("downloader/response_count", 0) for s in stats.values())
     extraction = sum(s.get("extraction/seconds", 0.0) for s in stats.values())
+    stories = sum(s.get("stories/seconds", 0.0) for s in stats.values())
     crawl = max(s.get("elapsed_time_seconds", 0.0) for s in stats.values())
     stored = sum(s.get("mongo/new", 0) for s in stats.values())
     linked = sum(s.get("mongo/duplicate", 0) for s in stats.values())
@@ -67,6 +69,8 @@ def main() -> int:
     print(f"crawl time (engine)     {crawl:.2f} s  -> {fetched / crawl:.1f} article pages/s")
     print(f"extraction              {extraction:.2f} s = {100 * extraction / crawl:.0f}% of the crawl time "
           f"({1000 * extraction / max(fetched, 1):.1f} ms/page)")  # fmt: skip
+    print(f"story assignment        {stories:.2f} s = {100 * stories / crawl:.0f}% of the crawl time "
+          f"({1000 * stories / max(fetched, 1):.1f} ms/page)")  # fmt: skip
     return 0
 
 

@@ -72,6 +72,25 @@ def print_latest(uri: str, database: str, out: TextIO = sys.stdout, limit: int =
     out.write(f"\n{total} articles in {database}.articles\n")
 
 
+def print_syndicated(uri: str, database: str, out: TextIO = sys.stdout, limit: int = 5) -> None:
+    """Stories carried by more than one outlet (the query behind `vnnews stories --min-outlets 2`)."""
+    from datetime import UTC, datetime
+
+    from crawler.stories.cli import format_story, latest_stories_pipeline
+    from exporters.mongo.connection import sync_client
+
+    pipeline = latest_stories_pipeline(datetime(1990, 1, 1, tzinfo=UTC), limit, min_outlets=2)
+    out.write(
+        "\nStories carried by more than one outlet  (vnnews stories --min-outlets 2; docs/stories.md)\n"
+    )
+    with sync_client(uri) as client:
+        rows = list(client[database].stories.aggregate(pipeline))
+        total = client[database].stories.count_documents({})
+    for row in rows:
+        out.write(format_story(row) + "\n")
+    out.write(f"{total} stories in {database}.stories, {len(rows)} of them from more than one outlet\n")
+
+
 def run_demo(argv: Sequence[str]) -> int:
     from crawler.replay import ReplayServer, ReplaySite, load_corpus
     from crawler.replay.corpus import shared_fixtures_dir
@@ -124,6 +143,7 @@ def run_demo(argv: Sequence[str]) -> int:
         print()
         print_summary(outlet_summary(stats))
         print_latest(uri, database)
+        print_syndicated(uri, database)
     finally:
         if replay is not None:
             replay.stop()

@@ -81,6 +81,15 @@ def _fmt(value: datetime) -> str:
     return (value.astimezone(UTC) + _VN).strftime("%Y-%m-%d %H:%M")
 
 
+def format_story(row: dict[str, Any]) -> str:
+    """Two lines for one row of `latest_stories_pipeline`: time, outlet count, title; the original."""
+    title = row["title"] or row["_id"]
+    return (
+        f"{_fmt(row['last_published_at'])}  {row['outlet_count']:>2} outlets  {title}\n"
+        f"    original {row['original']}  ({', '.join(row['outlets'])})"
+    )
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -101,10 +110,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             out = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in row.items()}
             print(json.dumps(out, ensure_ascii=False))
         else:
-            outlets = ", ".join(row["outlets"])
-            title = row["title"] or row["_id"]
-            print(f"{_fmt(row['last_published_at'])}  {row['outlet_count']:>2} outlets  {title}")
-            print(f"    original {row['original']}  ({outlets})")
+            print(format_story(row))
     if not args.json:
         print(f"{len(rows)} stories since {_fmt(since)} (UTC+7)")
     return 0

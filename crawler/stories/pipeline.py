@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import TYPE_CHECKING, Any
 
 from pymongo.errors import PyMongoError
@@ -62,15 +63,22 @@ class StoryPipeline:
         if stats is not None:
             stats.inc_value(f"stories/{key}")
 
+    def _add_seconds(self, seconds: float) -> None:
+        stats = getattr(self.crawler, "stats", None)
+        if stats is not None:
+            stats.inc_value("stories/seconds", seconds, start=0.0)
+
     async def process_item(self, item: Any) -> Any:
         if self.db is None or not isinstance(item, Article):
             return item
         try:
             async with self._one_at_a_time:
+                started = time.perf_counter()
                 if not self._indexes_ready:
                     await ensure_story_indexes_async(self.db, self.config)
                     self._indexes_ready = True
                 assignment = await assign_story_async(self.db, item.to_document(), self.config)
+                self._add_seconds(time.perf_counter() - started)
         except PyMongoError as exc:
             logger.warning("story assignment skipped for %s: %s", item.url, exc)
             self._inc("errors")

@@ -35,11 +35,19 @@ def test_summary_columns_come_from_outlet_stats():
     assert out.getvalue().splitlines()[-1].split()[:3] == ["total", "3", "2"]
 
 
-def test_demo_crawls_the_replay_and_prints_the_latest_articles(tmp_path, mongo_server, mongo_db_name):
+def test_demo_crawls_the_replay_and_prints_latest_articles_and_stories(tmp_path, mongo_server, mongo_db_name):
     env = {**os.environ, "MONGODB_URI": mongo_server, "MONGODB_DATABASE": mongo_db_name}
     env.update(VNNEWS_HOME=str(tmp_path), PYTHONPATH=str(REPO_ROOT))
     done = subprocess.run(
-        [sys.executable, "-m", "crawler.demo", "--corpus", "own", "--outlets", "vnexpress,baomoi"],
+        [
+            sys.executable,
+            "-m",
+            "crawler.demo",
+            "--corpus",
+            "own",
+            "--outlets",
+            "vnexpress,baomoi,baotintuc,dantri",
+        ],
         cwd=tmp_path,
         env=env,
         capture_output=True,
@@ -52,4 +60,7 @@ def test_demo_crawls_the_replay_and_prints_the_latest_articles(tmp_path, mongo_s
     assert table["vnexpress"][:4] == ["1", "1", "0", "1"]  # found, fetched, known, new
     assert table["baomoi"][7] == "1"  # not news
     assert any("Trường học vùng cao" in line for line in lines)
-    assert f"1 articles in {mongo_db_name}.articles" in done.stdout
+    assert f"5 articles in {mongo_db_name}.articles" in done.stdout
+    # the own replay's agency story reprinted by dantri is listed once, with both outlets
+    assert " 2 outlets  Mưa lũ gây sạt lở trên quốc lộ ở Hà Giang" in done.stdout
+    assert f"4 stories in {mongo_db_name}.stories, 1 of them from more than one outlet" in done.stdout

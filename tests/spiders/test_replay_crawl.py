@@ -23,6 +23,10 @@ REQUIRED_FIELDS = (
     "story_id",
 )  # fmt: skip
 
+SYNDICATED_ORIGINAL = (
+    "https://baotintuc.vn/thoi-su/mua-lu-gay-sat-lo-tren-quoc-lo-o-ha-giang-20261023061500456.htm"
+)
+
 
 @pytest.fixture(scope="module")
 def replay() -> Iterator[ReplayServer]:
@@ -50,6 +54,11 @@ def test_every_outlet_stored_once_then_nothing_new(tmp_path, replay, mongo_serve
     stories = {s["_id"]: s for s in mongo_db.stories.find()}
     assert {d["story_id"] for d in docs.values()} == set(stories)
     assert sorted(a for s in stories.values() for a in s["articles"]) == sorted(docs)
+    # The own replay holds one agency story reprinted by dantri ("(Dân trí) - ", "Theo TTXVN", a
+    # paragraph cut, another title); every other page, the Lai Châu pair included, is its own story.
+    (shared,) = [s for s in stories.values() if len(s["articles"]) > 1]
+    assert sorted(shared["outlets"]) == ["baotintuc", "dantri"]
+    assert shared["original"]["article"] == SYNDICATED_ORIGINAL
     for outlet in site.outlets:
         mine = [p for p in site.pages.values() if p.outlet == outlet]
         news = sum(p.kind == "article" for p in mine)
