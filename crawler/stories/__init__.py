@@ -9,6 +9,7 @@ from crawler.stories.store import (
     assign_stories_async,
     assign_story,
     assign_story_async,
+    assign_unassigned,
     ensure_story_indexes,
     ensure_story_indexes_async,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "assign_stories_async",
     "assign_story",
     "assign_story_async",
+    "assign_unassigned",
     "clean_body",
     "ensure_story_indexes",
     "ensure_story_indexes_async",

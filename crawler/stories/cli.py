@@ -13,6 +13,9 @@ from typing import Any
 
 import pymongo
 
+from crawler.stories.core import StoryConfig
+from crawler.stories.store import assign_unassigned
+
 _RELATIVE = re.compile(r"^(\d+)\s*([hdw])$")
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 _VN = timedelta(hours=7)
@@ -60,6 +63,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default=os.environ.get("MONGODB_DATABASE", "vnnews"))
     p.add_argument("--collection", default="stories")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.add_argument(
+        "--assign",
+        action="store_true",
+        help="first give a story to stored articles that have none (stored with assignment off or failing)",
+    )
     return p
 
 
@@ -100,6 +108,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     uri, server = _connect(args.uri)
     try:
         with pymongo.MongoClient(uri, serverSelectionTimeoutMS=10_000, tz_aware=True) as client:
+            if args.assign:
+                config = StoryConfig(stories_collection=args.collection)
+                count = assign_unassigned(client[args.db], config)
+                print(f"assigned a story to {count} stored articles that had none", file=sys.stderr)
             pipeline = latest_stories_pipeline(since, args.limit, args.min_outlets)
             rows = list(client[args.db][args.collection].aggregate(pipeline))
     finally:

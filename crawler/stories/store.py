@@ -136,3 +136,37 @@ async def assign_story_async(
     db: AsyncDatabase, article_doc: Mapping[str, Any], config: StoryConfig | None = None
 ) -> StoryAssignment:
     return (await assign_stories_async(db, [article_doc], config))[0]
+
+
+# Fields of a stored article that story assignment reads.
+ASSIGNMENT_PROJECTION = {
+    "outlet": 1,
+    "title": 1,
+    "body": 1,
+    "body_hash": 1,
+    "credit": 1,
+    "published_at": 1,
+    "fetched_at": 1,
+}
+
+
+def assign_unassigned(db: Database, config: StoryConfig | None = None, batch_size: int = 500) -> int:
+    """Give a story to every stored article without one, oldest first; returns how many.
+
+    Articles stored while story assignment was off or failed (a store outage) are caught up here,
+    in batches, so memory stays flat however many there are.
+    """
+    cfg = config or StoryConfig()
+    ensure_story_indexes(db, cfg)
+    articles = db[cfg.articles_collection]
+    done = 0
+    previous: list[str] = []
+    while True:
+        cursor = articles.find({"story_id": None}, ASSIGNMENT_PROJECTION)
+        docs = list(cursor.sort([("published_at", 1), ("_id", 1)]).limit(batch_size))
+        ids = [d["_id"] for d in docs]
+        if not docs or ids == previous:  # the second case: the store refused the writes
+            return done
+        assign_stories(db, docs, cfg)
+        done += len(docs)
+        previous = ids

@@ -16,8 +16,10 @@ from crawler.stories import (
     assign_stories,
     assign_story,
     assign_story_async,
+    assign_unassigned,
     ensure_story_indexes,
 )
+from crawler.stories.cli import run as stories_command
 from crawler.stories.samples import SAMPLES
 
 T0 = datetime(2026, 7, 17, 8, 0, tzinfo=UTC)
@@ -192,3 +194,27 @@ def test_concurrent_threads_same_story(mongo_server: str, mongo_db_name: str, ro
         ids = {d["story_id"] for d in db.story_bands.find({}, {"story_id": 1})}
         assert len(ids) == 1
         assert db.stories.count_documents({}) == 1
+
+
+def test_articles_stored_without_a_story_are_caught_up(mongo_server: str, mongo_db: Any, capsys) -> None:
+    """Stored while assignment was off or failing: `vnnews stories --assign` gives each its story."""
+    docs = [
+        article("https://vietnamplus.vn/bao.vnp", "vietnamplus", STORM, T0),
+        article("https://dantri.com.vn/bao.htm", "dantri", "(Dân trí) - " + STORM, T0 + timedelta(hours=1)),
+        article("https://vnexpress.net/tai-nan.html", "vnexpress", CRASH, T0 + timedelta(hours=2)),
+    ]
+    for doc in docs:
+        store(mongo_db, {**doc, "story_id": None})
+    assert assign_unassigned(mongo_db, batch_size=2) == 3  # two batches
+    stored = {d["_id"]: d["story_id"] for d in mongo_db.articles.find()}
+    assert stored["https://vietnamplus.vn/bao.vnp"] == stored["https://dantri.com.vn/bao.htm"]
+    assert stored["https://vnexpress.net/tai-nan.html"] not in (None, stored["https://dantri.com.vn/bao.htm"])
+    assert assign_unassigned(mongo_db) == 0
+
+    store(mongo_db, {**article("https://tienphong.vn/bao.tpo", "tienphong", STORM, T0), "story_id": None})
+    argv = ["--assign", "--uri", mongo_server, "--db", mongo_db.name, "--since", "2026-07-01"]
+    assert stories_command([*argv, "--min-outlets", "2"]) == 0
+    out = capsys.readouterr()
+    assert "assigned a story to 1 stored articles" in out.err
+    assert " 3 outlets  " in out.out and "original https://vietnamplus.vn/bao.vnp" in out.out
+    assert "1 stories since 2026-07-01 00:00" in out.out
