@@ -215,13 +215,12 @@ def test_flush_cancelled_mid_write_spools_the_batch(mongo_server, mongo_db, tmp_
             writer = ArticleWriter(client[mongo_db.name], tmp_path)
             await writer.flush()  # collection ready, so the cancel lands inside the batch write
             writing = asyncio.Event()
-            real_write = writer._write
 
-            async def signalling_write(entries: list) -> None:
+            async def stalled_write(entries: list) -> None:  # a server that does not answer
                 writing.set()
-                await real_write(entries)
+                await asyncio.Event().wait()
 
-            writer._write = signalling_write  # type: ignore[method-assign]
+            writer._write = stalled_write  # type: ignore[method-assign]
             for article in articles:
                 writer.add(article)
             flush = asyncio.create_task(writer.flush())
