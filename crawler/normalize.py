@@ -38,14 +38,20 @@ def canonical_url(url: str) -> str:
     """One spelling per article: https, lower-case host without `www.`/`m.`, no fragment or tracking.
 
     Scheme and the mobile host are folded because the outlets serve the same article on both.
+    Raises ValueError (naming the URL) for a URL no request could use: a port that is not a number
+    from 0 to 65535, or a malformed IPv6 host.
     """
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as exc:
+        raise ValueError(f"unusable URL {url!r}: {exc}") from exc
     host = (parts.hostname or "").lower().rstrip(".")
     for prefix in ("www.", "m.", "amp."):
         if host.startswith(prefix) and host.count(".") >= 2:
             host = host[len(prefix) :]
-    if parts.port and parts.port not in (80, 443):
-        host = f"{host}:{parts.port}"
+    if port and port not in (80, 443):
+        host = f"{host}:{port}"
     path = re.sub(r"/{2,}", "/", parts.path or "/")
     if path.endswith("/amp") or path.endswith(".amp"):
         path = path[:-4] or "/"

@@ -76,12 +76,18 @@ def parse_date(text: str, now: datetime | None = None) -> ParsedDate | None:
     if epoch:
         return _from_epoch(epoch)
     t = vocab.WEEKDAY.sub(" ", t)
-    if vocab.JUST_NOW.search(t):
-        return ParsedDate(ref.astimezone(vocab.VN_TZ).replace(second=0, microsecond=0), "minute")
+    just_now = vocab.JUST_NOW.search(t)
     ago = vocab.RELATIVE_AGO.search(t)
-    if ago:
-        return _relative(ago.group(1) or ago.group(2), ref)
-    return _absolute(t, ref)
+    if just_now is None and ago is None:
+        return _absolute(t, ref)
+    # A written date wins over "vừa mới" or "(2 giờ trước)" beside it; the relative words are cut
+    # first so that "2 giờ" is not read as the time of that date.
+    written = _absolute(vocab.RELATIVE_AGO.sub(" ", vocab.JUST_NOW.sub(" ", t)), ref)
+    if written is not None:
+        return written
+    if ago is None or just_now is not None:
+        return ParsedDate(ref.astimezone(vocab.VN_TZ).replace(second=0, microsecond=0), "minute")
+    return _relative(ago.group(1) or ago.group(2), ref)
 
 
 def _reference(now: datetime | None) -> datetime:
@@ -176,7 +182,8 @@ def _absolute(t: str, ref: datetime) -> ParsedDate | None:
     leftover = vocab.PUNCTUATION.sub("", vocab.FILLER.sub(" ", rest))
     if leftover and not explicit_year:
         return None  # a year-less date inside other words is too weak to trust
-    tz = offset or vocab.VN_TZ
+    # A day without a time is that day in Vietnam (local midnight), whatever offset the text names.
+    tz = (offset if clock is not None else None) or vocab.VN_TZ
     hms = (clock.hour, clock.minute, clock.second or 0) if clock else (0, 0, 0)
     if year is None:
         value = _most_recent(month, day, hms, clock is not None, tz, ref)
@@ -301,7 +308,9 @@ def _tail_offset(tail: re.Match[str]) -> tzinfo | None:
         return UTC
     if tail.group(2):
         return _offset(tail.group(2), tail.group(3), tail.group(4))
-    return _offset(tail.group(5), tail.group(6), tail.group(7))
+    if tail.group(5):
+        return _offset(tail.group(5), tail.group(6), tail.group(7))
+    return _offset(tail.group(8), tail.group(9), "0")
 
 
 def _twelve_hour(hour: int, am: bool) -> int:
@@ -350,6 +359,6 @@ def _fallback(t: str, offset: tzinfo | None) -> ParsedDate | None:
         result = result.replace(tzinfo=offset or vocab.VN_TZ)
     clock = vocab.CLOCK_TIME.search(t) or vocab.WORD_TIME.search(t)
     if clock is None:
-        return ParsedDate(result.replace(hour=0, minute=0, second=0, microsecond=0), "day")
+        return ParsedDate(_midnight(result.date(), vocab.VN_TZ), "day")
     has_seconds = clock.re is vocab.CLOCK_TIME and clock.group(3) is not None
     return ParsedDate(result.replace(microsecond=0), "second" if has_seconds else "minute")

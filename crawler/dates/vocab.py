@@ -62,8 +62,11 @@ _MONTH_WORD_ALT = "|".join(
 
 # "GMT+7", "(GMT+7)", "GMT+07:00", "UTC +7", bare "GMT".
 GMT_OFFSET = re.compile(r"\b(?:gmt|utc)(?:\s*([+-])\s*(\d{1,2})(?:\s*:?\s*(\d{2}))?)?(?!\d)")
-# An ISO-style offset right after a time: "+07:00", "+ 07:00", "+0700", "z".
-TIME_OFFSET = re.compile(r"\s*(?:(z)\b|([+-])\s?(\d{2}):(\d{2})(?!\d)|([+-])(\d{2})(\d{2})(?!\d))")
+# An ISO-style offset right after a time: "+07:00", "+ 07:00", "+0700", "+07", "-05", "z". The hours-only
+# form must not run into a date ("08:00 -05/02") or another time ("08:00-10:00").
+TIME_OFFSET = re.compile(
+    r"\s*(?:(z)\b|([+-])\s?(\d{2}):(\d{2})(?!\d)|([+-])(\d{2})(\d{2})(?!\d)|([+-])(\d{2})(?![\d:/]|[.,-]\d))"
+)
 
 # Epoch seconds (10 digits) or milliseconds (13 digits) as meta tags and data-time attributes carry.
 EPOCH = re.compile(r"^(\d{9,10})(?:\.\d+)?$|^(\d{12,13})$")

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from crawler.extraction.core import extract_article
+from crawler.extraction.core import VN_TZ, extract_article
 from crawler.items import CONTENT_FIELDS
 
 # Fields that say how and when, not what: they change on every run and are not reported.
@@ -26,9 +26,9 @@ def _json_default(value: Any) -> Any:
 
 
 def _when(text: str) -> datetime:
-    """ISO 8601 date or datetime from the command line; a date or naive time is taken as UTC."""
+    """ISO 8601 date or datetime from the command line; a date or naive time is Vietnamese local time."""
     value = datetime.fromisoformat(text)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return value if value.tzinfo else value.replace(tzinfo=VN_TZ)
 
 
 def run_extract(argv: list[str] | None = None) -> int:
@@ -98,7 +98,7 @@ def run_reextract(argv: list[str] | None = None) -> int:
         for page in db[PAGES].find(query):
             counts["pages"] += 1
             fetched_at = page["fetched_at"]
-            if fetched_at.tzinfo is None:
+            if fetched_at.tzinfo is None:  # BSON dates are UTC; a client without tz_aware drops the zone
                 fetched_at = fetched_at.replace(tzinfo=UTC)
             result = extract_article(
                 page_html(page),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime, timedelta, timezone
 
 import lxml.html
 from lxml import etree
@@ -23,7 +23,13 @@ from crawler.extraction.datecollect import collect_dates
 from crawler.extraction.decoding import DecodeError, decode_html
 from crawler.extraction.outlets import outlet_for_url, rules_for_url
 from crawler.extraction.outlets.base import OutletRules
-from crawler.extraction.structured import Structured, read_structured, text_of, types_of
+from crawler.extraction.structured import (
+    TEXT_ARTICLE_TYPES,
+    Structured,
+    read_structured,
+    text_of,
+    types_of,
+)
 from crawler.extraction.vietnamese import (
     Byline,
     fold,
@@ -45,6 +51,8 @@ logger = logging.getLogger(__name__)
 NEWS_TYPES = ("article", "photo", "video", "podcast")
 OTHER_TYPES = ("listing", "redirect", "challenge", "error")
 
+# Vietnamese local time (no daylight saving): what a naive fetched_at means, as in crawler.dates.
+VN_TZ = timezone(timedelta(hours=7))
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _GENERIC_LEAD = CSSSelector(
     "[data-role='sapo'], h2.sapo, p.sapo, div.sapo, .article-sapo, .article__sapo, p.lead, div.lead, "
@@ -55,6 +63,8 @@ _CANONICAL = etree.XPath("//link[@rel='canonical']/@href")
 _ARTICLE_EL = etree.XPath("//article")
 _HOME_WORDS = ("trangchu", "home", "tintuc24h")
 _BYLINE_WORDS = 8
+_SOURCE_WORDS = 7  # "Theo" and a source name of at most six words
+_AFTER_COMMA = re.compile(r",\s*([^\W\d_])")
 _PHOTO_MIN_CAPTIONS = 3
 
 
@@ -71,7 +81,10 @@ class ExtractionResult:
 def extract_article(
     html: bytes | str, url: str, *, fetched_at: datetime, encoding: str | None = None
 ) -> ExtractionResult:
-    """Extract one page. Bad input gives page_type "error" and a reason; nothing is raised."""
+    """Extract one page. Bad input gives page_type "error" and a reason; nothing is raised.
+
+    A naive `fetched_at` is Vietnamese local time (+07:00), as everywhere in crawler.dates.
+    """
     try:
         return _extract(html, url, fetched_at, encoding)
     except Exception as exc:  # one bad page must never stop a crawl
@@ -92,12 +105,16 @@ def _extract(html: bytes | str, url: str, fetched_at: datetime, encoding: str | 
     outlet = outlet_for_url(url) if isinstance(url, str) else ""
     if not isinstance(url, str) or not url.strip():
         return _fail("error", "no URL given", outlet)
+    try:
+        canonical_url(url)
+    except ValueError as exc:
+        return _fail("error", str(exc), outlet)
     if not isinstance(html, bytes | str):
         return _fail("error", f"page must be bytes or str, got {type(html).__name__}", outlet)
     warnings: list[str] = []
-    if fetched_at.tzinfo is None:
-        fetched_at = fetched_at.replace(tzinfo=UTC)
-        warnings.append("fetched_at had no timezone; taken as UTC")
+    if fetched_at.tzinfo is None or fetched_at.utcoffset() is None:  # as crawler.dates reads a naive time
+        fetched_at = fetched_at.replace(tzinfo=VN_TZ)
+        warnings.append("fetched_at had no timezone; taken as Vietnamese local time (+07:00)")
     raw = html if isinstance(html, bytes) else html.encode("utf-8", errors="surrogatepass")
     try:
         decoded = decode_html(html, encoding)
@@ -127,7 +144,7 @@ def _extract(html: bytes | str, url: str, fetched_at: datetime, encoding: str | 
     ):
         if reason:
             return _fail(page_type, reason, outlet)
-    if structured.article is None:
+    if not signals:  # an outlet body, JSON-LD article or og:type=article: not an error page
         reason = pagetype.detect_error(tree, visible)
         if reason:
             return _fail("error", reason, outlet)
@@ -155,11 +172,12 @@ def _extract(html: bytes | str, url: str, fetched_at: datetime, encoding: str | 
     if not draft.paragraphs and not draft.lead and draft.page_type == "article":
         return _fail("error", "no article text found", outlet)
 
+    canonical = _canonical(tree, url, outlet, draft.warnings)
     article = Article(
-        url=_canonical(tree, url, rules, outlet),
+        url=canonical,
         fetched_url=url,
         outlet=outlet,
-        domain=domain_of(url),
+        domain=domain_of(canonical),
         title=draft.title,
         body="\n".join(p.text for p in draft.paragraphs),
         fetched_at=fetched_at,
@@ -311,10 +329,13 @@ def _clean_body(draft: Draft, site_names: tuple[str, ...]) -> None:
             kept.pop()
             continue
         lowered = text.casefold()
-        if words <= 14 and (
-            lowered.startswith(("theo ", "nguồn:", "nguồn :")) or re.match(r"^\(.{2,40}\)$", text)
-        ):
+        bracketed = re.match(r"^\(.{2,40}\)$", text)
+        # "Theo Reuters", "Theo Tuổi Trẻ, VnExpress"; not the sentence "Theo ông Minh, dự án sẽ …".
+        theo = lowered.startswith("theo ") and words <= _SOURCE_WORDS and not _clause_follows(text)
+        if words <= 14 and (theo or lowered.startswith(("nguồn:", "nguồn :")) or bracketed):
             credit = parse_byline(text, site_names=site_names, theo_is_source=True)
+            if bracketed and credit.credit is None:
+                break  # "(Còn nữa)", "(tổng hợp)": a note the reader sees, not a credit
             draft.credit = draft.credit or credit.credit
             kept.pop()
             continue
@@ -339,6 +360,11 @@ def _clean_body(draft: Draft, site_names: tuple[str, ...]) -> None:
             _, rest = split_dateline(kept[0].text)
             kept[0].text = rest
     draft.paragraphs = [p for p in kept if p.text]
+
+
+def _clause_follows(text: str) -> bool:
+    """A comma followed by a lower-case word: a sentence goes on, it is not a list of sources."""
+    return any(m.group(1).islower() for m in _AFTER_COMMA.finditer(text))
 
 
 def _read_category(draft: Draft, tree: HtmlElement, rules: OutletRules, structured: Structured) -> None:
@@ -391,7 +417,8 @@ def _decide_type(draft: Draft, tree: HtmlElement, rules: OutletRules, structured
         captions = [split_caption(c)[0] for c in draft.captions]
         draft.paragraphs = [Para(c, "caption") for c in captions if c]
         return
-    if og_type.startswith("video") or ("VideoObject" in kinds and structured.article is None):
+    # `structured.article` falls back to the VideoObject itself, so ask for a written article by type.
+    if og_type.startswith("video") or ("VideoObject" in kinds and not kinds & TEXT_ARTICLE_TYPES):
         draft.page_type = "video"
         return
     draft.page_type = "article"
@@ -407,12 +434,15 @@ def _article_signals(structured: Structured, container: HtmlElement | None) -> b
     )
 
 
-def _canonical(tree: HtmlElement, url: str, rules: OutletRules, outlet: str) -> str:
-    """The page's rel=canonical when it stays on the same outlet, else the fetched URL."""
+def _canonical(tree: HtmlElement, url: str, outlet: str, warnings: list[str]) -> str:
+    """The page's rel=canonical when it stays on the same outlet and is usable, else the fetched URL."""
     for href in _CANONICAL(tree):
         href = href.strip()
         if href.startswith(("http://", "https://")) and outlet_for_url(href) == outlet:
-            return canonical_url(href)
+            try:
+                return canonical_url(href)
+            except ValueError as exc:
+                warnings.append(f"rel=canonical ignored: {exc}")
     return canonical_url(url)
 
 

@@ -6,7 +6,6 @@ Only collection lives here: reading and choosing belong to the dates package (on
 from __future__ import annotations
 
 import html
-import re
 from typing import TYPE_CHECKING, Any
 
 from crawler.extraction.body import element_text
@@ -16,8 +15,6 @@ if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
     from crawler.extraction.outlets.base import OutletRules
-
-_URL_DATE = re.compile(r"/(?:19|20)\d{2}[/-]\d{1,2}[/-]\d{1,2}(?:/|-|$)")
 
 # Meta keys in the order we trust them (first published key found wins within "meta").
 PUBLISHED_META = (
@@ -73,6 +70,8 @@ def collect_dates(
         )[:1]:
             add("time", time_el.get("datetime"))
             add("header", element_text(time_el))
-    if _URL_DATE.search(url):
+    from crawler.dates.vocab import URL_DATE  # the one URL pattern; here only when dates are available
+
+    if URL_DATE.search(url):
         add("url", url)
     return found

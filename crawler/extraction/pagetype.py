@@ -26,9 +26,19 @@ _CHALLENGE_TITLES = re.compile(
     r"please wait|checking your browser|verify)",
     re.IGNORECASE,
 )
+# Titles only error pages carry: a status code leading the title ("404 - …", "404 Not Found",
+# "Error 500"), or a phrase that says the page is missing. A bare "lỗi" or a number is article wording
+# ("Xử phạt lỗi vượt đèn đỏ", "404 ca mắc mới").
 _ERROR_TITLES = re.compile(
-    r"\b(?:404|not found|page not found|không tìm thấy|trang không tồn tại|lỗi|error 50\d|"
-    r"bài viết không tồn tại)\b",
+    r"^(?:(?:error|lỗi|http)\s*)?(?:403|404|410)"
+    r"(?:\s*(?:[-–—|:.!]|$)|\s+(?:not found|error|lỗi|forbidden|gone)\b)"
+    r"|^(?:error|lỗi|http)\s*(?:40[034]|410|50[0-4])\b"
+    r"|^50[0-4]\s*[-–—|:]?\s*(?:error|lỗi|internal server error|bad gateway|service unavailable)\b"
+    r"|\b(?:page not found|not found|internal server error|bad gateway|service unavailable|"
+    r"không tìm thấy trang|không tìm thấy nội dung|không tìm thấy bài viết|không tìm thấy đường dẫn|"
+    r"trang không tồn tại|trang bạn tìm không tồn tại|bài viết không tồn tại|nội dung không tồn tại|"
+    r"đường dẫn không tồn tại|trang đã bị xóa|bài viết đã bị xóa)\b"
+    r"|^(?:đã\s+)?có lỗi xảy ra\b|^đã xảy ra lỗi\b",
     re.IGNORECASE,
 )
 _JS_REDIRECT = re.compile(
@@ -75,6 +85,7 @@ def detect_redirect(tree: HtmlElement, url: str, structured: Structured, visible
 
 
 def detect_error(tree: HtmlElement, visible: int) -> str | None:
+    """A "not found" or server-error page answered with 200; only asked when the page has no article signs."""
     title = " ".join(str(_TITLE(tree)).split())
     if title and _ERROR_TITLES.search(title) and visible < 5000:
         return f"error page ({title!r})"

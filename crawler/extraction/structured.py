@@ -31,6 +31,9 @@ ARTICLE_TYPES = frozenset(
         "ImageGallery",
     }
 )
+# Media objects: the page's main object only when it has no written article (NewsArticle etc.).
+MEDIA_TYPES = frozenset({"VideoObject", "ImageGallery", "PodcastEpisode"})
+TEXT_ARTICLE_TYPES = ARTICLE_TYPES - MEDIA_TYPES
 _JSONLD = etree.XPath("//script[@type='application/ld+json']")
 _META = etree.XPath("//meta[@content]")
 _MISSING_COMMA = re.compile(r'("|\d|true|false|null|\]|\})(\s*\n\s*)(")')
@@ -108,7 +111,7 @@ class Structured:
     @property
     def article(self) -> dict[str, Any] | None:
         """The page's main news object: NewsArticle-like first, then media objects."""
-        for kinds in (ARTICLE_TYPES - {"VideoObject", "ImageGallery", "PodcastEpisode"}, ARTICLE_TYPES):
+        for kinds in (TEXT_ARTICLE_TYPES, ARTICLE_TYPES):
             found = self.of_type(*kinds)
             if found:
                 return found[0]

@@ -97,9 +97,14 @@ _SOURCE_LABEL = re.compile(r"^(?:nguồn|source)\s*:\s*", re.IGNORECASE)
 _THEO = re.compile(r"^theo\s+", re.IGNORECASE)
 _PHOTO_LABEL = re.compile(r"^(?:ảnh|video|clip|đồ\s*họa|đồ\s*hoạ|infographic|photo)\s*:", re.IGNORECASE)
 _GLUED_AGENCY = re.compile(r"^(.*[a-zà-ỹđ])([A-ZĐ][A-ZĐ+/]{2,}(?:/[\w+ ]+)?)$")
-_PERSON_SEPARATORS = re.compile(r"\s+[-–—]\s+|\s*[,;&]\s*|\s+và\s+|\s+and\s+|(?<=[^\W\d_])-(?=[^\W\d_])")
+_PERSON_SEPARATORS = re.compile(r"\s+[-–—]\s+|\s*[,;&]\s*|\s+và\s+|\s+and\s+")
+# A hyphen with no spaces: "Tuân-Tùng" (two people) or "Lê Thị Hồng-Nhung" (one hyphenated name).
+_NAME_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 _BRACKETED_TAIL = re.compile(r"^(.*?)\s*[(\[]([^()\[\]]+)[)\]]\s*[.,]?$")
-_WORD_OK = re.compile(r"^(?:[A-ZÀ-ỸĐ][\w'’.]*|[A-ZĐ]\.(?:[A-ZĐ]\.)*[A-ZĐ]?\.?|d'|de|van|von|bin|al-\w+)$")
+_AGENCY_CODE = re.compile(r"^[A-ZĐ][A-ZĐ&+]{1,9}$")  # "TTXVN", "NLĐO", "GD&TĐ"
+_WORD_OK = re.compile(
+    r"^(?:[A-ZÀ-ỸĐ][\w'’.]*(?:-[A-ZÀ-ỸĐ][\w'’.]*)*|[A-ZĐ]\.(?:[A-ZĐ]\.)*[A-ZĐ]?\.?|d'|de|van|von|bin|al-\w+)$"
+)
 
 # Lead prefixes: "(Dân trí) - ", "Hà Nội (TTXVN) - ", "TPO - ", "(TNO) ".
 _DATELINE_CODES = (
@@ -128,12 +133,19 @@ _CAPTION_CREDIT = re.compile(
     re.IGNORECASE,
 )
 
-# Lines that are navigation, not the article.
+# Lines that are navigation, not the article. The phrases also open real sentences ("Xem video, nhiều
+# người bày tỏ…", "Đọc thêm sách giúp trẻ…"), so a line is navigation only in a navigation form: an
+# arrow before the phrase (">> Xem thêm video"), or a colon, arrow or the end of the line after it.
 _BOILERPLATE_LINE = re.compile(
-    r"^\s*(?:>>+\s*)?(?:xem\s+thêm|tin\s+liên\s+quan|đọc\s+thêm|xem\s+tiếp|bài\s+liên\s+quan|tin\s+cùng\s+chuyên\s+mục|"
-    r"có\s+thể\s+bạn\s+quan\s+tâm|đọc\s+tiếp|mời\s+(?:quý\s+)?(?:bạn\s+)?(?:độc\s+giả|bạn\s+đọc)|"
-    r"video\s+đang\s+được\s+quan\s+tâm|cùng\s+chuyên\s+mục|bạn\s+có\s+thể\s+quan\s+tâm|tin\s+nổi\s+bật|xem\s+video)\b",
+    r"^\s*(?P<arrow>(?:>>+|»+)\s*)?(?:xem\s+thêm|tin\s+liên\s+quan|đọc\s+thêm|xem\s+tiếp|bài\s+liên\s+quan|"
+    r"tin\s+cùng\s+chuyên\s+mục|có\s+thể\s+bạn\s+quan\s+tâm|đọc\s+tiếp|video\s+đang\s+được\s+quan\s+tâm|"
+    r"cùng\s+chuyên\s+mục|bạn\s+có\s+thể\s+quan\s+tâm|tin\s+nổi\s+bật|xem\s+video)\b"
+    r"(?P<form>\s*(?::|>>|»|\.{3}|…|[.!]?\s*$))?",
     re.IGNORECASE,
+)
+# A line addressed to the reader ("Mời quý độc giả xem video dưới đây") is never reporting.
+_READER_INVITATION = re.compile(
+    r"^\s*(?:(?:>>+|»+)\s*)?mời\s+(?:quý\s+)?(?:bạn\s+)?(?:độc\s+giả|bạn\s+đọc)\b", re.IGNORECASE
 )
 _WIDGET_LINE = re.compile(
     r"^\s*(?:chia\s+sẻ(?:\s+bài\s+viết)?|chia\s+sẻ\s+facebook|chia\s+sẻ\s+zalo|bình\s+luận(?:\s*\(\d+\))?|"
@@ -175,7 +187,18 @@ def is_organisation(name: str, site_names: tuple[str, ...] = ()) -> bool:
     lowered = name.casefold()
     if lowered.startswith(_ORG_OPENINGS):
         return True
-    return lowered.split()[0] in _ORG_WORDS and len(name.split()) > 1
+    words = name.split()
+    if words[0].casefold() not in _ORG_WORDS or len(words) < 2:
+        return False
+    # "Bộ Y tế", "Báo Nhân Dân", "Cục CSGT", "Sở giáo dục" are organisations; "Ban Mai" and "Trường Giang"
+    # are people: two capitalised words are a name unless the second is an acronym or an organisation.
+    second = words[1]
+    return (
+        len(words) >= 3
+        or not second[:1].isupper()
+        or (not words[0].isupper() and second.isupper() and len(fold(second)) >= 2)
+        or fold(second) in _ORG_FOLDS
+    )
 
 
 def is_person_name(name: str, site_names: tuple[str, ...] = ()) -> bool:
@@ -238,7 +261,7 @@ def parse_byline(text: str, *, site_names: tuple[str, ...] = (), theo_is_source:
         text, result.credit = head, credit
     else:
         text, result.credit = _split_credit(text, site_names)
-    for part in _PERSON_SEPARATORS.split(text):
+    for part in _split_people(text):
         part = _strip_name(part)
         if not part:
             continue
@@ -250,16 +273,42 @@ def parse_byline(text: str, *, site_names: tuple[str, ...] = (), theo_is_source:
     return result
 
 
+def _split_people(text: str) -> list[str]:
+    """Name by name. An unspaced hyphen separates people only when both sides are alike: one word
+    each (`Tuân-Tùng`) or several each (`Giang Huy-Hoàng Phương`); `Lê Thị Hồng-Nhung` is one name."""
+    people: list[str] = []
+    for part in _PERSON_SEPARATORS.split(text):
+        pieces = _NAME_HYPHEN.split(part)
+        if len({len(p.split()) > 1 for p in pieces}) > 1:
+            pieces = [part]
+        people.extend(pieces)
+    return people
+
+
 def _all_people(text: str, site_names: tuple[str, ...]) -> bool:
-    parts = [_strip_name(p) for p in _PERSON_SEPARATORS.split(text)]
+    parts = [_strip_name(p) for p in _split_people(text)]
     return all(is_person_name(p, site_names) for p in parts if p)
 
 
+def _is_credit(text: str, site_names: tuple[str, ...]) -> bool:
+    """An agency or source: `TTXVN`, `TTXVN/Vietnam+`, `Theo Reuters`, `Nguồn: VTV`; not `tổng hợp`."""
+    text = _strip_name(text)
+    if _THEO.match(text) or _SOURCE_LABEL.match(text):
+        return True
+    parts = [p.strip() for p in text.split("/") if p.strip()]
+    return any(is_organisation(p, site_names) or _AGENCY_CODE.match(p) for p in parts)
+
+
 def _split_credit(text: str, site_names: tuple[str, ...]) -> tuple[str, str | None]:
-    """`Name (TTXVN)`, `(TTXVN/Vietnam+)`, `Name/TTXVN`, `Tâm HằngTTXVN` → (names, credit)."""
+    """`Name (TTXVN)`, `(TTXVN/Vietnam+)`, `Name/TTXVN`, `Tâm HằngTTXVN` → (names, credit).
+
+    A bracketed tail that is not an agency or source (`Quỳnh Anh (tổng hợp)`, `Nguyễn Văn An (Hà Nội)`,
+    `(Còn nữa)`) is a note: it is not a credit and is left out of the names.
+    """
     match = _BRACKETED_TAIL.match(text)
     if match:
-        return _strip_name(match.group(1)), _strip_name(match.group(2)) or None
+        tail = _strip_name(match.group(2))
+        return _strip_name(match.group(1)), tail if tail and _is_credit(tail, site_names) else None
     if "/" in text:
         head, _, tail = text.partition("/")
         if is_organisation(tail.strip(), site_names) or tail.strip().isupper():
@@ -306,7 +355,10 @@ def is_boilerplate_line(line: str) -> bool:
     line = squash(line)
     if _WIDGET_LINE.match(line):
         return True
-    return bool(_BOILERPLATE_LINE.match(line)) and (len(line) < 200 or ":" in line[:20])
+    if _READER_INVITATION.match(line):
+        return len(line) < 200
+    match = _BOILERPLATE_LINE.match(line)
+    return match is not None and (match.group("arrow") is not None or match.group("form") is not None)
 
 
 def is_credit_line(line: str) -> bool:

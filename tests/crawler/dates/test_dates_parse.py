@@ -242,6 +242,50 @@ def test_day_precision_is_local_midnight() -> None:
     assert parsed.precision == "day"
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["05/02/2024 GMT+9", "05/02/2024 (GMT-5)", "05/02/2024 UTC", "ngày 5 tháng 2 năm 2024 GMT+9"],
+)
+def test_day_precision_is_local_midnight_whatever_the_offset(text: str) -> None:
+    # 00:00+09:00 would be 22:00 on 4 February in Vietnam: a day is the Vietnamese day.
+    assert parse_date(text, now=NOW) == ParsedDate(datetime(2024, 2, 5, tzinfo=VN), "day")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Vừa mới cập nhật 05/02/2024 08:00", "2024-02-05T08:00+07:00"),
+        ("Vừa xong | 05/02/2024 08:00", "2024-02-05T08:00+07:00"),
+        ("Ngày 5/2/2024, cách đây 3 năm", "2024-02-05"),
+        ("05/02/2024 08:00 (2 giờ trước)", "2024-02-05T08:00+07:00"),
+        ("5/2/2024 (2 giờ trước)", "2024-02-05"),  # "2 giờ" of the relative part is not the time
+        ("Hôm qua lúc 20:10 (2 giờ trước)", "2026-01-14T20:10+07:00"),
+    ],
+)
+def test_written_date_wins_over_relative_words(text: str, expected: str) -> None:
+    assert iso(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "offset"),
+    [
+        ("2024-02-05T01:15:00+00", timedelta(0)),
+        ("2024-02-05T01:15:00-05", timedelta(hours=-5)),
+        ("2024-02-05 01:15 +09", timedelta(hours=9)),
+    ],
+)
+def test_hours_only_offset_is_read(text: str, offset: timedelta) -> None:
+    parsed = parse_date(text, now=NOW)
+    assert parsed is not None
+    assert parsed.value.utcoffset() == offset
+    assert parsed.value == datetime(2024, 2, 5, 1, 15, tzinfo=timezone(offset))
+
+
+def test_a_date_after_a_time_is_not_an_hours_only_offset() -> None:
+    assert iso("08:00 -05/02/2024") == "2024-02-05T08:00+07:00"
+    assert iso("08:00 -05.02.2024") == "2024-02-05T08:00+07:00"
+
+
 def test_explicit_offset_is_the_same_instant() -> None:
     parsed = parse_date("2024-02-05T01:15:00Z", now=NOW)
     assert parsed is not None

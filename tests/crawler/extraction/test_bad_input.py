@@ -138,9 +138,23 @@ def test_five_megabyte_page() -> None:
     assert result.article is not None and TEXT in result.article.body
 
 
-def test_naive_fetch_time_is_taken_as_utc() -> None:
-    article = extract_article(ARTICLE, URL, fetched_at=datetime(2026, 12, 1)).article
-    assert article is not None and article.fetched_at.tzinfo is not None
+def test_naive_fetch_time_is_vietnamese_local_time() -> None:
+    # As parse_date and select_dates read a naive time: 09:00 naive is 09:00+07:00, 02:00 UTC.
+    article = extract_article(ARTICLE, URL, fetched_at=datetime(2026, 12, 1, 9, 0)).article
+    assert article is not None
+    assert article.fetched_at == datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+    assert any("Vietnamese local time" in w for w in article.extraction.warnings)
+
+
+def test_naive_fetch_time_resolves_relative_dates_as_local_time() -> None:
+    html = ARTICLE.replace(
+        '<meta property="article:published_time" content="2026-05-02T17:30:00+07:00">',
+        '<meta property="article:published_time" content="2 giờ trước">',
+    )
+    naive = extract_article(html, URL, fetched_at=datetime(2026, 12, 1, 9, 0)).article
+    aware = extract_article(html, URL, fetched_at=datetime(2026, 12, 1, 2, 0, tzinfo=UTC)).article
+    assert naive is not None and aware is not None
+    assert naive.published_at == aware.published_at == datetime(2026, 12, 1, 0, 0, tzinfo=UTC)
 
 
 CHALLENGE = (
@@ -171,6 +185,12 @@ NOT_FOUND = (
 )
 
 
+def error_page(title: str) -> str:
+    return (
+        f"<html><head><title>{title}</title></head><body><p>Xin lỗi, đường dẫn không đúng.</p></body></html>"
+    )
+
+
 @pytest.mark.parametrize(
     ("html", "page_type", "reason"),
     [
@@ -179,6 +199,10 @@ NOT_FOUND = (
         (JS_REDIRECT, "redirect", "redirect"),
         (LISTING, "listing", "listing"),
         (NOT_FOUND, "error", "error page"),
+        (error_page("Page not found"), "error", "error page"),
+        (error_page("404 Not Found"), "error", "error page"),
+        (error_page("Lỗi 404 | Báo Địa Phương"), "error", "error page"),
+        (error_page("Trang không tồn tại - Báo Địa Phương"), "error", "error page"),
     ],
 )
 def test_pages_that_are_not_news(html: str, page_type: str, reason: str) -> None:
@@ -195,3 +219,26 @@ def test_article_mentioning_captcha_is_still_an_article() -> None:
 def test_self_refresh_is_not_a_redirect() -> None:
     html = ARTICLE.replace("<title>", '<meta http-equiv="refresh" content="1800"><title>')
     assert extract_article(html, URL, fetched_at=NOW).page_type == "article"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Xử phạt lỗi vượt đèn đỏ: tài xế bị tước bằng",
+        "404 ca mắc mới trong ngày",
+        "Không tìm thấy thi thể nạn nhân",
+    ],
+)
+def test_article_whose_title_has_error_words_is_an_article(title: str) -> None:
+    body = "".join(f"<p>{TEXT} Đoạn {i}.</p>" for i in range(4))
+    with_signals = page(body).replace("Mưa đầu mùa ở Hà Nội", title)
+    result = extract_article(with_signals, URL, fetched_at=NOW)
+    assert result.page_type == "article" and result.article is not None
+    assert result.article.title == title
+    # Without og:type or a published time the title alone must still not make it an error page.
+    bare = (
+        f"<html><head><title>{title}</title></head>"
+        f"<body><article><h1>{title}</h1>{body}</article></body></html>"
+    )
+    result = extract_article(bare, URL, fetched_at=NOW)
+    assert result.page_type == "article" and result.article is not None

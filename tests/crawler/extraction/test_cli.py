@@ -26,6 +26,15 @@ def test_extract_prints_the_document(capsys: pytest.CaptureFixture[str]) -> None
     assert doc["published_at"] == "2026-03-04T01:15:40+00:00"
 
 
+def test_naive_fetched_at_is_vietnamese_local_time(capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        run_extract([str(PAGES / "vnexpress.html"), "--url", CASE["url"], "--fetched-at", "2026-12-01T09:00"])
+        == 0
+    )
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["fetched_at"] == "2026-12-01T02:00:00+00:00"
+
+
 def test_extract_refuses_non_articles(capsys: pytest.CaptureFixture[str]) -> None:
     url = json.loads((PAGES / "baomoi.json").read_text(encoding="utf-8"))["url"]
     assert run_extract([str(PAGES / "baomoi.html"), "--url", url]) == 1

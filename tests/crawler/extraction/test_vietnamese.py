@@ -44,6 +44,22 @@ SITE = ("baotintuc", "baotintuc.vn", "Báo Tin tức")
         ("Quốc Bảo", ["Quốc Bảo"], None),
         ("Văn Hùng", ["Văn Hùng"], None),
         ("Ảnh: Minh Trí", [], None),
+        # A bracketed tail is a credit only when it names an agency or a source.
+        ("Quỳnh Anh (tổng hợp)", ["Quỳnh Anh"], None),
+        ("Nguyễn Văn An (Hà Nội)", ["Nguyễn Văn An"], None),
+        ("(Còn nữa)", [], None),
+        ("(Theo Reuters)", [], "Theo Reuters"),
+        ("Minh Anh (NLĐO)", ["Minh Anh"], "NLĐO"),
+        # A first word like "Ban" or "Trường" makes an organisation only with more behind it.
+        ("Ban Mai", ["Ban Mai"], None),
+        ("Trường Giang", ["Trường Giang"], None),
+        ("Bộ Y tế", [], "Bộ Y tế"),
+        ("Cục CSGT", [], "Cục CSGT"),
+        ("Sở giáo dục", [], "Sở giáo dục"),
+        # An unspaced hyphen joins a given name to a longer name; between alike sides it separates.
+        ("Lê Thị Hồng-Nhung", ["Lê Thị Hồng-Nhung"], None),
+        ("Lê Thị Hồng-Nhung - Minh Anh", ["Lê Thị Hồng-Nhung", "Minh Anh"], None),
+        ("Giang Huy-Hoàng Phương", ["Giang Huy", "Hoàng Phương"], None),
     ],
 )
 def test_parse_byline(text: str, authors: list[str], credit: str | None) -> None:
@@ -108,6 +124,11 @@ def test_split_caption(shown: str, caption: str | None, credit: str | None) -> N
         "Tin liên quan",
         "Đọc thêm: Giá vàng hôm nay",
         ">> Xem thêm video",
+        "» Đọc thêm",
+        "Xem video:",
+        "Tin nổi bật",
+        "Xem tiếp >>",
+        "Mời quý độc giả xem video dưới đây",
         "Chia sẻ",
         "Bạn thấy bài viết thế nào?",
         "Theo dõi Báo ABC trên Google News",
@@ -124,6 +145,11 @@ def test_boilerplate_lines(line: str) -> None:
         "khuyến cáo trong các hội thảo về phương pháp nuôi dạy con được tổ chức suốt nhiều năm "
         "qua ở các thành phố lớn và vùng nông thôn.",
         "Người dân chia sẻ niềm vui khi có cầu mới.",
+        # Short sentences that open with a navigation phrase are still article text.
+        "Xem video, nhiều người bày tỏ bức xúc trước hành động của nam thanh niên.",
+        "Đọc thêm sách giúp trẻ phát triển ngôn ngữ.",
+        "Tin nổi bật nhất tuần qua là việc thông xe cao tốc.",
+        "Xem tiếp phần hai, khán giả sẽ hiểu vì sao nhân vật rời làng.",
     ],
 )
 def test_article_lines_are_not_boilerplate(line: str) -> None:
