@@ -9,9 +9,11 @@ yielded as `Article`s, everything else is counted in the stats under `outlet/<id
 from __future__ import annotations
 
 import re
+import struct
 import time
+import zlib
 from collections.abc import AsyncIterator, Iterable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -37,10 +39,18 @@ ALL_CHANNELS = ("feeds", "sitemaps", "listings")
 SITEMAP_CHILDREN_WITHOUT_WINDOW = 2  # children of a sitemap index followed when no `since` is given
 _XML_PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
 _RELATIVE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([hd])\s*$", re.IGNORECASE)
+# a bad .gz: truncated (EOFError), corrupt (zlib.error, OSError), over DOWNLOAD_MAXSIZE (ValueError)
+_GUNZIP_ERRORS = (OSError, EOFError, zlib.error, struct.error, ValueError)
 
 
-def parse_bound(value: str | datetime | None, now: datetime | None = None) -> datetime | None:
-    """A window bound from `-a since=…`: ISO date/datetime, `48h`/`7d` ago, or any date `parse_date` reads."""
+def parse_bound(
+    value: str | datetime | None, now: datetime | None = None, *, end_of_day: bool = False
+) -> datetime | None:
+    """A window bound from `-a since=…`: ISO date/datetime, `48h`/`7d` ago, or any date `parse_date` reads.
+
+    A date without a time is 00:00 that day in Vietnam; with `end_of_day` (the `until` bound) it is the
+    last instant of that day, so the whole day is inside the window.
+    """
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -56,8 +66,26 @@ def parse_bound(value: str | datetime | None, now: datetime | None = None) -> da
         found = parse_date(text, now=now)
         if found is None:
             raise ValueError(f"cannot read the date {value!r}") from None
+        if end_of_day and found.precision == "day":
+            return _day_end(found.value.astimezone(VN_TZ).date())
         return found.value
+    if end_of_day and _is_iso_date(text):
+        return _day_end(parsed.date())
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=VN_TZ)
+
+
+def _is_iso_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _day_end(day: date) -> datetime:
+    """The last instant (to the microsecond) of a Vietnamese calendar day."""
+    midnight = datetime(day.year, day.month, day.day, tzinfo=VN_TZ)
+    return midnight + timedelta(days=1) - timedelta(microseconds=1)
 
 
 def parse_feed_date(text: str | None) -> datetime | None:
@@ -94,8 +122,9 @@ def _child_text(elem: etree._Element, *names: str) -> str | None:
 class OutletSpider(scrapy.Spider):
     """Crawl one outlet described by `source`. Arguments (all optional, as `-a name=value`):
 
-    since, until   the publication window (ISO date, `48h`, `7d`, or a Vietnamese date); `since`
-                   also turns on backfill from the sitemap index and the date archives
+    since, until   the publication window (ISO date, `48h`, `7d`, or a Vietnamese date; a date-only
+                   `until` takes in that whole day); `since` also turns on backfill from the sitemap
+                   index and the date archives
     max_pages      budget of article pages fetched in this run
     refresh_hours  re-fetch stored articles published within the last N hours (corrections)
     channels       comma list of feeds,sitemaps,listings (default: all, in that order)
@@ -116,7 +145,7 @@ class OutletSpider(scrapy.Spider):
     ) -> None:
         super().__init__(name, **kwargs)
         self.since = parse_bound(since)
-        self.until = parse_bound(until)
+        self.until = parse_bound(until, end_of_day=True)
         self.max_pages = int(max_pages) if max_pages not in (None, "") else None
         self.refresh_hours = float(refresh_hours) if refresh_hours not in (None, "") else None
         self.channels = tuple(c.strip() for c in channels.split(",")) if channels else ALL_CHANNELS
@@ -177,16 +206,18 @@ class OutletSpider(scrapy.Spider):
         return not (self.until is not None and when > self.until)
 
     def article_requests(self, links: Iterable[str], via: str, base: Response) -> Iterator[scrapy.Request]:
-        """Requests for links that are new article URLs of this outlet (first sighting wins)."""
+        """Requests for links that are new article URLs of this outlet (first sighting wins).
+
+        A malformed link (e.g. a port out of range) is skipped and counted (`bad_link`).
+        """
         for link in links:
             try:
                 url = base.urljoin(link.strip()).split("#", 1)[0]
+                key = canonical_url(url) if self.source.is_article(url) else None
             except ValueError:
+                self.count("bad_link")
                 continue
-            if not self.source.is_article(url):
-                continue
-            key = canonical_url(url)
-            if key in self._seen:
+            if key is None or key in self._seen:
                 continue
             self._seen.add(key)
             self.count("found")
@@ -269,7 +300,7 @@ class OutletSpider(scrapy.Spider):
         if body[:2] == b"\x1f\x8b":
             try:
                 body = gunzip(body, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE", 0))
-            except OSError:
+            except _GUNZIP_ERRORS:
                 body = b""
         try:
             root = etree.fromstring(body, parser=_XML_PARSER) if body.strip() else None

@@ -12,7 +12,11 @@ Pages that turned out not to be news (an aggregator's redirect page, a listing t
 article URL) are remembered in the `crawl_skips` collection (INCREMENTAL_SKIP_COLLECTION, `_id` =
 canonical URL, expiring after INCREMENTAL_SKIP_DAYS through a TTL index), so a rerun does not fetch
 them again either (`outlet/<id>/skipped_not_news`). The spider marks them with
-`response.meta["vnnews_not_news"]`.
+`response.meta["vnnews_not_news"]`. When INCREMENTAL_SKIP_DAYS changes, the index's expiry is changed
+(collMod) to the new value.
+
+A callback that raises part-way still has the article requests it yielded before checked and sent on;
+the error is raised after them.
 
 `PageBudgetMiddleware` then lets through at most `-a max_pages=N` article requests per crawl
 (`outlet/<id>/skipped_budget` for the rest), so known URLs do not eat the budget.
@@ -25,7 +29,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Self
 
-from pymongo.errors import PyMongoError
+from pymongo.errors import OperationFailure, PyMongoError
 from scrapy import Request
 from scrapy.exceptions import NotConfigured
 
@@ -36,6 +40,10 @@ if TYPE_CHECKING:
     from scrapy.http import Response
 
 logger = logging.getLogger(__name__)
+
+# create_index on an existing index of another TTL: IndexOptionsConflict (MongoDB), IndexKeySpecsConflict
+# (SecantusDB)
+_INDEX_CONFLICT = (85, 86)
 
 
 def _is_article(obj: Any) -> bool:
@@ -63,6 +71,7 @@ class IncrementalMiddleware:
         self.skip_collection = skip_collection
         self.skip_days = skip_days
         self._warned = False
+        self._skip_warned = False
         self._skip_index_ready = False
 
     @classmethod
@@ -89,15 +98,22 @@ class IncrementalMiddleware:
         self, response: Response, result: AsyncIterator[Any]
     ) -> AsyncIterator[Any]:
         batch: list[Request] = []
-        async for obj in result:
-            if not _is_article(obj):
-                yield obj
-                continue
-            batch.append(obj)
-            if len(batch) >= self.batch_size:
+        try:
+            async for obj in result:
+                if not _is_article(obj):
+                    yield obj
+                    continue
+                batch.append(obj)
+                if len(batch) >= self.batch_size:
+                    for request in await self.unknown(batch):
+                        yield request
+                    batch = []
+        except Exception:
+            # the callback failed part-way: what it found before still goes out, then the error
+            if batch:
                 for request in await self.unknown(batch):
                     yield request
-                batch = []
+            raise
         if batch:
             for request in await self.unknown(batch):
                 yield request
@@ -110,12 +126,27 @@ class IncrementalMiddleware:
         try:
             coll = get_database(self.crawler)[self.skip_collection]
             if not self._skip_index_ready:
-                await coll.create_index("seen_at", expireAfterSeconds=int(self.skip_days * 86400))
+                await self._skip_index(coll)
                 self._skip_index_ready = True
             fields = {"outlet": outlet, "page_type": page_type, "seen_at": datetime.now(UTC)}
             await coll.update_one({"_id": key}, {"$set": fields}, upsert=True)
         except PyMongoError as exc:
-            logger.debug("Could not remember %s as not news: %s", key, exc)
+            log = logger.debug if self._skip_warned else logger.warning
+            log("Could not remember %s as not news: %s", key, exc)
+            self._skip_warned = True
+
+    async def _skip_index(self, coll: Any) -> None:
+        """The TTL index of the skip collection; an existing one with another TTL gets the new one."""
+        ttl = int(self.skip_days * 86400)
+        try:
+            await coll.create_index("seen_at", expireAfterSeconds=ttl)
+        except OperationFailure as exc:
+            if exc.code not in _INDEX_CONFLICT:
+                raise
+            # INCREMENTAL_SKIP_DAYS changed since the index was built: change its TTL in place
+            index = {"keyPattern": {"seen_at": 1}, "expireAfterSeconds": ttl}
+            await coll.database.command("collMod", coll.name, index=index)
+            logger.info("Expiry of %s changed to %s s (INCREMENTAL_SKIP_DAYS)", coll.name, ttl)
 
     async def unknown(self, requests: list[Request]) -> list[Request]:
         """The requests whose article is not stored, or is recent enough to be refreshed."""

@@ -6,7 +6,8 @@ scheduled after the wait) and raises the domain's download delay, so the other r
 site slow down too. AutoThrottle lowers the delay again as responses come back healthy.
 
 Settings: RETRY_AFTER_ENABLED (True), RETRY_AFTER_HTTP_CODES ([429, 503]),
-RETRY_AFTER_MAX_DELAY (300 s: a longer demand is not waited for; the retry gives up instead),
+RETRY_AFTER_MAX_DELAY (300 s: a longer demand is not waited for; the request is not retried, so it
+fails with the 429/503, stat `retry_after/gave_up`),
 RETRY_BACKOFF_BASE (2 s: without the header, wait base × 2^retries).
 """
 
@@ -71,7 +72,8 @@ class RetryAfterMiddleware:
         )
 
     def delay_for(self, request: Request, response: Response) -> float | None:
-        """How long to wait before the retry; None when no retry will follow or the wait is too long."""
+        """How long to wait before the retry; None when no retry will follow or the wait is too long
+        (then the request is marked `dont_retry`, so it is not retried at once either)."""
         retries = int(request.meta.get("retry_times", 0))
         if retries >= int(request.meta.get("max_retry_times", self.retry_times)) or request.meta.get(
             "dont_retry"
@@ -80,7 +82,11 @@ class RetryAfterMiddleware:
         header = retry_after_seconds(response.headers.get("Retry-After"))
         delay = header if header is not None else self.base * 2**retries
         if delay > self.max_delay:
-            logger.warning("%s asks to wait %.0f s (over RETRY_AFTER_MAX_DELAY)", request.url, delay)
+            logger.warning(
+                "%s asks to wait %.0f s (over RETRY_AFTER_MAX_DELAY); not retrying", request.url, delay
+            )
+            request.meta["dont_retry"] = True  # RetryMiddleware, next in line, would retry at once
+            self.crawler.stats.inc_value("retry_after/gave_up")
             return None
         return delay
 

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
+
+logger = logging.getLogger(__name__)
 
 # What a crawl of the local replay changes: no delays (the server is ours), more concurrency, and
 # short back-off. Live politeness settings stay as crawler/settings.py and the profiles set them.
@@ -39,17 +42,71 @@ def run_crawls(
     overrides: Mapping[str, Any] | None = None,
     spider_args: Mapping[str, Any] | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """Crawl the named spiders side by side; {spider name: its final stats}."""
+    """Crawl the named spiders side by side; {spider name: its final stats}.
+
+    The store's URI is resolved once here: without MONGODB_URI the embedded server is started for all
+    the crawls (one data folder can be opened once per process) and stopped when they are done. A crawl
+    that could not start has `crawl_error` in its stats (see `failed_crawls`).
+    """
     from scrapy.crawler import CrawlerProcess
 
-    process = CrawlerProcess(project_settings(overrides))
+    from exporters.mongo.connection import resolve_uri
+
+    settings = project_settings(overrides)
+    uri, embedded = resolve_uri(settings)
+    settings.set("MONGODB_URI", uri, priority="cmdline")
     crawlers = {}
-    for name in spiders:
-        crawler = process.create_crawler(name)
-        crawlers[name] = crawler
-        process.crawl(crawler, **dict(spider_args or {}))
-    process.start()
-    return {name: dict(c.stats.get_stats()) for name, c in crawlers.items()}
+    errors: dict[str, str] = {}
+    try:
+        process = CrawlerProcess(settings)
+        for name in spiders:
+            crawler = process.create_crawler(name)
+            crawlers[name] = crawler
+            done = process.crawl(crawler, **dict(spider_args or {}))
+            done.addErrback(_crawl_failed, name, errors)
+        process.start()
+    finally:
+        if embedded is not None:
+            embedded.stop()
+    stats = {name: _final_stats(c) for name, c in crawlers.items()}
+    for name, error in errors.items():
+        stats[name]["crawl_error"] = error
+    return stats
+
+
+def _final_stats(crawler: Any) -> dict[str, Any]:
+    try:
+        return dict(crawler.stats.get_stats())
+    except RuntimeError:  # Crawler.stats is not set: the crawl never started
+        return {}
+
+
+def _crawl_failed(failure: Any, name: str, errors: dict[str, str]) -> None:
+    from scrapy.utils.log import failure_to_exc_info
+
+    logger.error("The crawl of %s failed", name, exc_info=failure_to_exc_info(failure))
+    errors[name] = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+
+
+def failed_crawls(stats: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+    """{spider: why} for the crawls that failed: did not start, did not finish, or a callback raised.
+
+    A crawl stopped by a CLOSESPIDER_* limit (other than the error count) finished as asked.
+    """
+    failed = {}
+    for name, crawl in stats.items():
+        reason = crawl.get("finish_reason")
+        if crawl.get("crawl_error"):
+            failed[name] = str(crawl["crawl_error"])
+        elif reason is None:
+            failed[name] = "did not run"
+        elif reason != "finished" and (
+            reason == "closespider_errorcount" or not reason.startswith("closespider_")
+        ):
+            failed[name] = f"finish_reason {reason}"
+        elif crawl.get("spider_exceptions/count"):
+            failed[name] = f"{crawl['spider_exceptions/count']} spider exceptions"
+    return failed
 
 
 def _pairs(values: list[str]) -> dict[str, str]:
@@ -80,7 +137,10 @@ def main(argv: list[str] | None = None) -> int:
         args.out.write_text(text)
     else:
         sys.stdout.write(text + "\n")
-    return 0
+    failed = failed_crawls(stats)
+    for name, why in failed.items():
+        sys.stderr.write(f"crawl of {name} failed: {why}\n")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

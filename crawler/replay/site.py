@@ -2,8 +2,9 @@
 plus the feeds, news sitemaps, sitemap index, listing pages and robots.txt the outlet's source
 profile points at, generated so that the unchanged spiders discover exactly those articles.
 
-A site can also be told to refuse paths in robots.txt and to answer a URL with errors first (e.g.
-429 with Retry-After), which the tests use. It records every path asked for.
+A site can also be told to refuse paths in robots.txt, to answer a URL with errors first (e.g.
+429 with Retry-After) and to redirect a URL (a moved article), which the tests use. It records every
+path asked for.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from html import escape
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from crawler.replay.corpus import ReplayPage
 from crawler.sources import SOURCES, SourceProfile
@@ -54,6 +55,8 @@ class ReplaySite:
         self.generated: dict[tuple[str, str], Reply] = {}
         self.disallowed: dict[str, list[str]] = defaultdict(list)
         self.faults: dict[tuple[str, str], list[Reply]] = defaultdict(list)
+        self.redirects: dict[tuple[str, str], Reply] = {}
+        self.moved: dict[tuple[str, str], ReplayPage] = {}  # pages served under a new URL
         self.hits: Counter[tuple[str, str]] = Counter()
         self._lock = threading.Lock()
         self._sitemap_urls: dict[tuple[str, str], str] = {}  # for robots.txt `Sitemap:` lines
@@ -82,6 +85,14 @@ class ReplaySite:
         reply = Reply(status, TEXT, f"{status}\n".encode(), dict(headers or {}))
         self.faults[path_key(url)].extend([reply] * times)
 
+    def redirect(self, url: str, to: str, status: int = 301) -> None:
+        """Answer the URL with `status` and `Location: to` (as given: absolute or relative); a page saved
+        at the URL is then served at `to`, as when an outlet moves an article."""
+        key = path_key(url)
+        self.redirects[key] = Reply(status, HTML, b"", {"Location": to})
+        if key in self.pages:
+            self.moved[path_key(urljoin(url, to))] = self.pages[key]
+
     def hits_for(self, url: str) -> int:
         return self.hits[path_key(url)]
 
@@ -93,11 +104,13 @@ class ReplaySite:
             self.hits[key] += 1
             if self.faults.get(key):
                 return self.faults[key].pop(0)
+        if key in self.redirects:
+            return self.redirects[key]
         if key[1] == "/robots.txt":
             return Reply(200, TEXT, self._robots(key[0]))
         if key in self.generated:
             return self.generated[key]
-        page = self.pages.get(key)
+        page = self.pages.get(key) or self.moved.get(key)
         if page is not None:
             return Reply(200, "text/html", page.body())
         return Reply(404, HTML, b"<html><body><h1>404</h1></body></html>")

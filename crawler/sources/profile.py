@@ -51,8 +51,10 @@ class Archive:
 class SourceProfile:
     """One outlet as the crawler sees it.
 
-    `article_pattern` is matched against the URL path (with `?query` when there is one), after the
-    host has been checked against `domains`; it must reject home, section and pagination pages.
+    `article_pattern` is matched against the URL path, after the host has been checked against
+    `domains`; it must reject home, section and pagination pages. The query (tracking parameters such as
+    `?utm_source=rss`) is ignored, unless the pattern itself spells one (`\\?`): then it is matched
+    against the path with `?query`.
     `verified` is True when a real saved page of the outlet (../shared/fixtures) backs the pattern;
     feed and sitemap URLs cannot be checked offline and come from the outlets' public pages.
     """
@@ -95,8 +97,15 @@ class SourceProfile:
         if not self.owns(url):
             return False
         parts = urlsplit(url)
-        target = parts.path + (f"?{parts.query}" if parts.query else "")
+        target = parts.path
+        if parts.query and self.query_in_pattern:
+            target += f"?{parts.query}"
         return self.article_re.fullmatch(target) is not None
+
+    @property
+    def query_in_pattern(self) -> bool:
+        """True when the article pattern matches a `?query` (an article identified by a parameter)."""
+        return "\\?" in self.article_pattern
 
     def start_urls(self) -> Iterator[str]:
         yield from self.feeds

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import gzip
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from scrapy import Request
+from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.http import HtmlResponse, XmlResponse
 from scrapy.utils.test import get_crawler
 
@@ -13,14 +15,15 @@ from crawler.middlewares.retry_after import retry_after_seconds
 from crawler.replay import ReplaySite, load_corpus
 from crawler.replay.middleware import ReplayMiddleware
 from crawler.replay.site import path_key
+from crawler.sources import VN_TZ
 from spiders.base import NewsSpider, parse_bound, parse_feed_date
 from spiders.outlets import SPIDERS
 
 SITE = ReplaySite(load_corpus(["own"], outlets=["vnexpress", "dantri"]))
 
 
-def _spider(outlet: str = "vnexpress", **kwargs):
-    crawler = get_crawler(SPIDERS[outlet])
+def _spider(outlet: str = "vnexpress", settings: dict | None = None, **kwargs):
+    crawler = get_crawler(SPIDERS[outlet], settings)
     return crawler._create_spider(**kwargs)
 
 
@@ -69,12 +72,31 @@ def test_window_filters_feed_entries():
     assert len(list(early.parse_feed(_response(early.source.feeds[0])))) == 1
 
 
+def test_a_date_only_until_keeps_the_whole_day():
+    published = min(p.published for p in SITE.pages.values() if p.outlet == "vnexpress")
+    day = published.astimezone(VN_TZ)
+    assert day.time() > time(0)  # published after midnight: the case the old bound (00:00) dropped
+    for until in (day.date().isoformat(), day.strftime("%d/%m/%Y")):
+        spider = _spider(until=until)
+        assert len(list(spider.parse_feed(_response(spider.source.feeds[0])))) == 1, until
+        assert spider.crawler.stats.get_value("outlet/vnexpress/outside_window") is None
+    earlier = _spider(until=(day.date() - timedelta(days=1)).isoformat())
+    assert list(earlier.parse_feed(_response(earlier.source.feeds[0]))) == []
+
+
 def test_window_bounds_and_feed_dates():
     now = datetime(2026, 7, 20, 12, tzinfo=UTC)
     assert parse_bound("48h", now) == now - timedelta(hours=48)
     assert parse_bound("7d", now) == now - timedelta(days=7)
     assert parse_bound("2026-07-01").isoformat() == "2026-07-01T00:00:00+07:00"
     assert parse_bound("01/07/2026", now).date().isoformat() == "2026-07-01"
+    # `until`: a day without a time takes the whole day in; a time is kept as given
+    last_instant = "2026-07-07T23:59:59.999999+07:00"
+    assert parse_bound("2026-07-07", now, end_of_day=True).isoformat() == last_instant
+    assert parse_bound("07/07/2026", now, end_of_day=True).isoformat() == last_instant
+    assert parse_bound("ngày 7 tháng 7 năm 2026", now, end_of_day=True).isoformat() == last_instant
+    assert parse_bound("2026-07-07T12:00", now, end_of_day=True).isoformat() == "2026-07-07T12:00:00+07:00"
+    assert parse_bound("07/07/2026 10:30", now, end_of_day=True).isoformat() == "2026-07-07T10:30:00+07:00"
     with pytest.raises(ValueError):
         parse_bound("không phải ngày", now)
     assert parse_feed_date("Fri, 17 Jul 2026 21:55:00 +0700").isoformat() == "2026-07-17T21:55:00+07:00"
@@ -94,8 +116,55 @@ def test_replay_middleware_rewrites_and_restores_the_url():
     assert response.url == request.url
 
 
+@pytest.mark.parametrize(
+    "location",
+    ["https://vnexpress.net/moved-5099244.html", "/moved-5099244.html", "//vnexpress.net/moved-5099244.html"],
+)
+def test_a_replayed_redirect_goes_to_the_replay_too(location):
+    crawler = get_crawler(settings_dict={"REPLAY_URL": "http://127.0.0.1:9"})
+    replay, redirect = ReplayMiddleware.from_crawler(crawler), RedirectMiddleware.from_crawler(crawler)
+    request = Request("https://vnexpress.net/old-5099243.html", meta={"vnnews_article": "k"})
+    sent = replay.process_request(request)
+    answer = HtmlResponse(sent.url, status=301, headers={"Location": location}, request=sent)
+    followed = redirect.process_response(sent, replay.process_response(sent, answer))
+    assert followed.url == "https://vnexpress.net/moved-5099244.html"  # the real URL, as live
+    assert "dont_obey_robotstxt" not in followed.meta and "allow_offsite" not in followed.meta
+    assert followed.meta["vnnews_article"] == "k"
+    resent = replay.process_request(followed)
+    assert resent.url == "http://127.0.0.1:9/vnexpress.net/moved-5099244.html"
+    assert resent.meta["replay_real_url"] == followed.url
+
+
 def test_retry_after_header_values():
     now = datetime(2026, 7, 20, 12, tzinfo=UTC)
     assert retry_after_seconds(b"120") == 120.0
     assert retry_after_seconds("Mon, 20 Jul 2026 12:00:30 GMT", now) == 30.0
     assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None
+
+
+def test_a_malformed_link_is_counted_and_the_rest_of_the_page_still_read():
+    spider = _spider()
+    good = "https://vnexpress.net/chay-rung-o-nghe-an-5099243.html"
+    body = f'<a href="https://vnexpress.net:99999/bad-link-5099244.html">x</a><a href="{good}">y</a>'
+    listing = HtmlResponse(url="https://vnexpress.net/thoi-su", body=body.encode(), request=Request(good))
+    out = list(spider.parse_listing(listing, listing=None, page=1))
+    assert [r.url for r in out] == [good]
+    assert spider.crawler.stats.get_value("outlet/vnexpress/bad_link") == 1
+
+
+def test_a_bad_gzipped_sitemap_is_counted_as_not_xml():
+    spider = _spider(settings={"DOWNLOAD_MAXSIZE": 1000})
+    url = spider.source.news_sitemaps[0]
+    packed = gzip.compress(_response(url).body + b"<!--" + b" " * 2000 + b"-->")
+    bodies = {
+        "truncated": packed[:12],  # EOFError
+        "corrupt": packed[:10] + b"\xff" * 20 + packed[30:],  # zlib.error
+        "over DOWNLOAD_MAXSIZE": packed,  # ValueError
+    }
+    for name, body in bodies.items():
+        response = XmlResponse(url=url + ".gz", body=body, request=Request(url + ".gz"))
+        assert list(spider.parse_sitemap(response)) == [], name
+    assert spider.crawler.stats.get_value("outlet/vnexpress/discovery_failed/not_xml") == len(bodies)
+    roomy = _spider(settings={"DOWNLOAD_MAXSIZE": 100_000})  # the same file within the limit is read
+    response = XmlResponse(url=url + ".gz", body=packed, request=Request(url + ".gz"))
+    assert len(list(roomy.parse_sitemap(response))) == 1

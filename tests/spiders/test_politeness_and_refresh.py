@@ -1,5 +1,6 @@
 """Live-crawl behaviour, checked on the replay: robots.txt obeyed, 429 + Retry-After waited out and
-retried, recent articles re-fetched on request, the page budget kept."""
+retried (or given up when too long), redirects followed, recent articles re-fetched on request, the page
+budget kept."""
 
 from __future__ import annotations
 
@@ -27,10 +28,12 @@ def _url(site: ReplaySite, outlet: str) -> str:
 def test_robots_txt_and_retry_after(tmp_path, replay, mongo_server, mongo_db):
     site = replay.site
     forbidden, throttled = _url(site, "vnexpress"), _url(site, "tuoitre")
+    too_long = _url(site, "thanhnien")
     site.disallow(forbidden)
     site.fail(throttled, status=429, times=1, headers={"Retry-After": "1"})
+    site.fail(too_long, status=429, times=1, headers={"Retry-After": "3600"})  # over RETRY_AFTER_MAX_DELAY
 
-    stats = crawl(tmp_path, replay.url, mongo_server, mongo_db.name, ["vnexpress", "tuoitre"])
+    stats = crawl(tmp_path, replay.url, mongo_server, mongo_db.name, list(OUTLETS))
 
     assert site.hits_for(forbidden) == 0
     assert outlet_stats(stats, "vnexpress")["failed/robots_txt"] == 1
@@ -40,6 +43,28 @@ def test_robots_txt_and_retry_after(tmp_path, replay, mongo_server, mongo_db):
     assert tuoitre["retry_after/count"] == 1 and tuoitre["retry_after/seconds"] == 1.0
     assert tuoitre["elapsed_time_seconds"] >= 1.0
     assert outlet_stats(stats, "tuoitre")["new"] == 1
+    assert site.hits_for(too_long) == 1  # given up: not retried at once either
+    assert stats["thanhnien"]["retry_after/gave_up"] == 1 and "retry_after/count" not in stats["thanhnien"]
+    assert outlet_stats(stats, "thanhnien")["failed/http_429"] == 1
+    assert mongo_db.articles.count_documents({"outlet": "thanhnien"}) == 0
+
+
+def test_a_moved_article_is_followed_on_the_replay(tmp_path, replay, mongo_server, mongo_db):
+    site = replay.site
+    old, relative = _url(site, "vnexpress"), _url(site, "tuoitre")
+    new = "https://vnexpress.net/truong-hoc-vung-cao-don-hoc-sinh-5123457.html"  # absolute Location
+    site.redirect(old, new)
+    site.redirect(relative, "/tp-hcm-den-giao-thong-thong-minh-100261015081500124.htm")
+
+    stats = crawl(tmp_path, replay.url, mongo_server, mongo_db.name, ["vnexpress", "tuoitre"])
+
+    for outlet, url, target in (
+        ("vnexpress", old, new),
+        ("tuoitre", relative, "https://tuoitre.vn/tp-hcm-den-giao-thong-thong-minh-100261015081500124.htm"),
+    ):
+        assert site.hits_for(url) == 1 and site.hits_for(target) == 1, outlet  # from the replay, not the site
+        assert outlet_stats(stats, outlet)["new"] == 1 and "failed" not in outlet_stats(stats, outlet)
+        assert mongo_db.articles.count_documents({"outlet": outlet}) == 1
 
 
 def test_refresh_window_and_page_budget(tmp_path, replay, mongo_server, mongo_db):

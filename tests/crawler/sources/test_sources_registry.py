@@ -60,6 +60,19 @@ def test_pattern_rejects_other_outlets_and_lookalikes():
     assert source_for_url("https://example.com/a-1234567.html") is None
 
 
+def test_tracking_parameters_do_not_hide_an_article():
+    vnexpress = get_source("vnexpress")
+    article = "https://vnexpress.net/chay-rung-o-nghe-an-5099243.html"
+    assert vnexpress.is_article(article + "?utm_source=rss&utm_medium=feed")
+    assert vnexpress.is_article(article + "?")
+    assert not vnexpress.is_article("https://vnexpress.net/thoi-su?page=2")
+    # a pattern that spells the query still sees it
+    by_id = SourceProfile(id="x", name="X", domains=("x.vn",), article_pattern=r"/tin\?id=\d+")
+    assert by_id.is_article("https://x.vn/tin?id=123")
+    assert not by_id.is_article("https://x.vn/tin?id=abc")
+    assert not by_id.is_article("https://x.vn/tin")
+
+
 def test_listing_pages_and_archive_days():
     listing = Listing("https://vnexpress.net/thoi-su", "https://vnexpress.net/thoi-su-p{page}")
     assert listing.page(1) == "https://vnexpress.net/thoi-su"
