@@ -94,7 +94,7 @@ def print_syndicated(uri: str, database: str, out: TextIO = sys.stdout, limit: i
 def run_demo(argv: Sequence[str]) -> int:
     from crawler.replay import ReplayServer, ReplaySite, load_corpus
     from crawler.replay.corpus import shared_fixtures_dir
-    from crawler.replay.run import REPLAY_SETTINGS, project_settings, run_crawls
+    from crawler.replay.run import REPLAY_SETTINGS, failed_crawls, project_settings, run_crawls
     from crawler.sources import SOURCES
     from exporters.mongo.connection import database_name, redact_uri, resolve_uri
 
@@ -144,12 +144,15 @@ def run_demo(argv: Sequence[str]) -> int:
         print_summary(outlet_summary(stats))
         print_latest(uri, database)
         print_syndicated(uri, database)
+        failed = failed_crawls(stats)
+        for name, why in sorted(failed.items()):
+            print(f"crawl {name} failed: {why}", file=sys.stderr)
     finally:
         if replay is not None:
             replay.stop()
         if embedded is not None:
             embedded.stop()
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

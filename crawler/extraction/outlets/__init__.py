@@ -1,6 +1,7 @@
 """Registry of outlet rules: outlet id → rules, and domain → outlet id.
 
-The spiders use `OUTLETS` (ids and domains) and `outlet_for_url`; extraction uses `rules_for_url`.
+Extraction uses `rules_for_url` and `outlet_for_url`; `OUTLETS` (ids and domains) must agree with the
+source profiles in crawler/sources (tests/crawler/sources checks it).
 Adding an outlet = one module here plus one line in `_MODULES` (see docs/extraction.md).
 """
 
@@ -69,7 +70,7 @@ def _build() -> tuple[dict[str, OutletRules], dict[str, str]]:
 _RULES, _DOMAINS = _build()
 
 RULES: MappingProxyType[str, OutletRules] = MappingProxyType(_RULES)
-# Outlet id → the domains it serves (subdomains included). The list the spiders read.
+# Outlet id → the domains it serves (subdomains included).
 OUTLETS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType({k: v.domains for k, v in _RULES.items()})
 
 
