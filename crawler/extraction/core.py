@@ -9,13 +9,14 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 import lxml.html
 from lxml import etree
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
+from crawler.dates.vocab import VN_TZ  # what a naive fetched_at means, as in crawler.dates
 from crawler.extraction import pagetype
 from crawler.extraction.body import element_text, read_container, take_media, trafilatura_body
 from crawler.extraction.context import Draft, Para
@@ -51,8 +52,6 @@ logger = logging.getLogger(__name__)
 NEWS_TYPES = ("article", "photo", "video", "podcast")
 OTHER_TYPES = ("listing", "redirect", "challenge", "error")
 
-# Vietnamese local time (no daylight saving): what a naive fetched_at means, as in crawler.dates.
-VN_TZ = timezone(timedelta(hours=7))
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _GENERIC_LEAD = CSSSelector(
     "[data-role='sapo'], h2.sapo, p.sapo, div.sapo, .article-sapo, .article__sapo, p.lead, div.lead, "
