@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no TRUTH.jsonl under {fixtures}", file=sys.stderr)
         return 2
     sys.path.insert(0, str(REPO_ROOT))
-    from crawler.extraction.evaluate import evaluate, report, summary
+    from crawler.evaluate import evaluate, report, summary
 
     systems = ("ours",) if args.ours_only else ("ours", "trafilatura")
     scores = evaluate(fixtures, systems)

@@ -9,21 +9,21 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 
+from crawler.store.embedded import EmbeddedServer, default_data_dir
+
 # subcommand → (module, function taking the remaining argv and returning an exit code, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
-    "demo": ("crawler.demo", "run_demo", "embedded store + crawl of the local replay + summary"),
+    "demo": ("crawler.commands.demo", "run_demo", "embedded store + crawl of the local replay + summary"),
     "db": ("crawler.cli", "run_db", "run the embedded MongoDB-compatible store in the foreground"),
-    "dates": ("crawler.dates.cli", "run", "parse Vietnamese date strings from standard input"),
-    "extract": ("crawler.extraction.cli", "run_extract", "print the article extracted from a saved page"),
-    "reextract": ("crawler.extraction.cli", "run_reextract", "re-run extraction over stored raw pages"),
-    "stories": ("crawler.stories.cli", "run", "list the latest stories and the outlets that carried them"),
+    "dates": ("crawler.commands.dates", "run", "parse Vietnamese date strings from standard input"),
+    "extract": ("crawler.commands.extract", "run_extract", "print the article extracted from a saved page"),
+    "reextract": ("crawler.commands.extract", "run_reextract", "re-run extraction over stored raw pages"),
+    "stories": ("crawler.commands.stories", "run", "the latest stories and the outlets that carried them"),
 }
 
 
 def run_db(argv: Sequence[str]) -> int:
     """Serve the embedded store so mongosh, pymongo or Compass can open the crawled data."""
-    from crawler.embedded import EmbeddedServer, default_data_dir
-
     parser = argparse.ArgumentParser(prog="vnnews db", description=run_db.__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=27017)

@@ -1,12 +1,19 @@
-"""The article item: what extraction produces and the store keeps (schema v1, see docs/schema.md)."""
+"""The items that flow through the stages: a fetched page in, an article out (schema v1, docs/schema.md).
+
+This module is the vocabulary every stage shares and imports nothing of the project's own.
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 SCHEMA_VERSION = 1
+
+# Vietnam has used UTC+7 without daylight saving for every date this crawler can meet; a naive time
+# anywhere in vnnews is Vietnamese local time.
+VN_TZ = timezone(timedelta(hours=7))
 
 PAGE_TYPES = ("article", "photo", "video", "podcast")
 
@@ -48,17 +55,43 @@ class Image:
 
 @dataclass
 class DateInfo:
-    """How a date was found: the text as the page shows it and which source won."""
+    """How the dates were chosen: the text as the page shows it, which source won, and any doubts."""
 
     displayed: str | None = None
     source: str | None = None  # "jsonld", "meta", "time", "header", "url"
     precision: str | None = None  # "minute", "second", "day"
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DateCandidate:
+    """One date string found on the page and where it was found; the dates stage chooses among them."""
+
+    source: str  # "jsonld", "meta", "time", "header", "url"
+    text: str
+    kind: str = "published"  # or "modified"
 
 
 @dataclass
 class Extraction:
+    """How the fields were found: the method, what went wrong, and every date the page offered."""
+
     method: str = "generic"  # e.g. "jsonld+trafilatura", "rules:vnexpress"
     warnings: list[str] = field(default_factory=list)
+    date_candidates: list[DateCandidate] = field(default_factory=list)
+
+
+@dataclass
+class FetchedPage:
+    """What a spider (or an archive reader) hands on: the response as it came, nothing read from it yet."""
+
+    url: str
+    body: bytes = field(repr=False)  # logs name the page, never print it
+    fetched_at: datetime
+    status: int = 200
+    content_type: str | None = None
+    encoding: str | None = None  # the charset the response declared, if any
+    outlet: str | None = None  # the outlet the spider crawled; None: found from the URL
 
 
 @dataclass
@@ -102,6 +135,9 @@ class Article:
     schema_version: int = SCHEMA_VERSION
     raw: RawPage | None = field(default=None, repr=False)
 
+    def __repr__(self) -> str:  # Scrapy logs dropped items: the URL and title say which one
+        return f"Article(url={self.url!r}, title={self.title!r})"
+
     def to_document(self) -> dict[str, Any]:
         """The MongoDB document without store bookkeeping (first/last seen, revision)."""
         doc = asdict(self)
@@ -116,5 +152,7 @@ def article_from_document(doc: dict[str, Any]) -> Article:
     values = {k: v for k, v in doc.items() if k in known}
     values["images"] = [Image(**i) for i in values.get("images", [])]
     values["published"] = DateInfo(**values.get("published", {}))
-    values["extraction"] = Extraction(**values.get("extraction", {}))
+    extraction = dict(values.get("extraction", {}))
+    extraction["date_candidates"] = [DateCandidate(**c) for c in extraction.get("date_candidates", [])]
+    values["extraction"] = Extraction(**extraction)
     return Article(**values)

@@ -1,7 +1,10 @@
 """Scrapy settings for vnnews: the one place for configuration.
 
-Store settings read the environment too, so a scheduled job can be pointed elsewhere without edits:
-MONGODB_URI (unset = the embedded store), MONGODB_DATABASE, VNNEWS_HOME.
+Every setting the code reads is declared here once, with its default and its meaning in the comment
+beside it (docs/settings.md is generated from this file: `python -m crawler.settings_doc`). Components
+read them in `from_crawler` and raise `NotConfigured` when they are switched off. Store settings read
+the environment too, so a scheduled job can be pointed elsewhere without edits: MONGODB_URI (unset =
+the embedded store), MONGODB_DATABASE, VNNEWS_HOME, VNNEWS_REPLAY_URL, VNNEWS_LOG_LEVEL.
 """
 
 from __future__ import annotations
@@ -14,21 +17,23 @@ NEWSPIDER_MODULE = "spiders"
 
 # -- politeness (live crawls) --------------------------------------------------------------------
 USER_AGENT = "vnnews/0.1 (+https://github.com/vnnews/vnnews; news research crawler)"
-ROBOTSTXT_OBEY = True
-CONCURRENT_REQUESTS = 16
-CONCURRENT_REQUESTS_PER_DOMAIN = 2
-DOWNLOAD_DELAY = 1.0
-DOWNLOAD_DELAY_JITTER = 0.5  # ±50% (replaces the deprecated RANDOMIZE_DOWNLOAD_DELAY)
-AUTOTHROTTLE_ENABLED = True
-AUTOTHROTTLE_START_DELAY = 1.0
-AUTOTHROTTLE_MAX_DELAY = 60.0
-AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
-RETRY_ENABLED = True
-RETRY_TIMES = 3
-RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
-DOWNLOAD_TIMEOUT = 30
-COOKIES_ENABLED = False
-TELNETCONSOLE_ENABLED = False
+ROBOTSTXT_OBEY = True  # robots.txt is obeyed on every outlet
+CONCURRENT_REQUESTS = 16  # requests in flight across all outlets of one process
+CONCURRENT_REQUESTS_PER_DOMAIN = 2  # requests in flight to one outlet
+DOWNLOAD_DELAY = 1.0  # seconds between two requests to one outlet
+DOWNLOAD_DELAY_JITTER = 0.5  # ±50% of the delay (replaces the deprecated RANDOMIZE_DOWNLOAD_DELAY)
+AUTOTHROTTLE_ENABLED = True  # slow down when an outlet answers slowly
+AUTOTHROTTLE_START_DELAY = 1.0  # seconds: the first delay AutoThrottle uses
+AUTOTHROTTLE_MAX_DELAY = 60.0  # seconds: the longest delay AutoThrottle waits
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0  # requests in flight per outlet AutoThrottle aims at
+RETRY_ENABLED = True  # retry failed requests (timeouts, the codes below)
+RETRY_TIMES = 3  # retries of one request
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]  # statuses retried
+DOWNLOAD_TIMEOUT = 30  # seconds before a request is given up
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024  # bytes: a larger response is refused (an article page is < 2 MB)
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024  # bytes: a larger response is logged as unusual
+COOKIES_ENABLED = False  # no cookies: every fetch is a first visit
+TELNETCONSOLE_ENABLED = False  # no telnet console on a crawler that runs unattended
 
 # -- spiders (docs/spiders.md) ------------------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
@@ -39,35 +44,48 @@ SPIDER_MIDDLEWARES = {
     "crawler.middlewares.incremental.IncrementalMiddleware": 950,  # skips article URLs already stored
     "crawler.middlewares.incremental.PageBudgetMiddleware": 940,  # -a max_pages=N
 }
-RETRY_AFTER_MAX_DELAY = 300.0
-RETRY_BACKOFF_BASE = 2.0
-INCREMENTAL_BATCH_SIZE = 200
+RETRY_AFTER_ENABLED = True  # honour Retry-After on the codes below (needs RETRY_ENABLED)
+RETRY_AFTER_HTTP_CODES = [429, 503]  # statuses whose Retry-After header sets the wait
+RETRY_AFTER_MAX_DELAY = 300.0  # seconds: a longer Retry-After gives the request up
+RETRY_BACKOFF_BASE = 2.0  # seconds: exponential back-off base when no Retry-After is sent
+INCREMENTAL_ENABLED = True  # skip article URLs already in the store
+INCREMENTAL_BATCH_SIZE = 200  # article URLs asked of the store in one query
 INCREMENTAL_REFRESH_HOURS = 0.0  # or -a refresh_hours=N: re-fetch stored articles this recent
-INCREMENTAL_SKIP_DAYS = 30.0  # how long a URL that was not news (e.g. a redirect page) is not fetched again
+INCREMENTAL_SKIP_COLLECTION = "crawl_skips"  # URLs that were not news, not fetched again for a while
+INCREMENTAL_SKIP_DAYS = 30.0  # days a URL that was not news (e.g. a redirect page) is not fetched again
 REPLAY_URL = os.environ.get("VNNEWS_REPLAY_URL")  # http://127.0.0.1:PORT: fetch from the local replay
 
-# -- pipelines ------------------------------------------------------------------------------------
+# -- pipelines: the stages after the spider, in order (docs/architecture.md) ----------------------
 ITEM_PIPELINES = {
-    "crawler.pipelines.NormalizePipeline": 100,
-    "crawler.stories.pipeline.StoryPipeline": 700,  # story_id rides into the store's upsert
-    "exporters.mongo.pipeline.MongoPipeline": 800,
+    "crawler.pipelines.extract.ExtractPipeline": 100,  # page → fields and date candidates
+    "crawler.pipelines.dates.DatesPipeline": 200,  # choose the dates, keep where each came from
+    "crawler.pipelines.window.WindowPipeline": 250,  # drop articles outside -a since/until
+    "crawler.pipelines.normalize.NormalizePipeline": 300,  # NFC, canonical URL, hashes
+    "crawler.pipelines.stories.StoryPipeline": 700,  # story_id rides into the store's upsert
+    "exporters.mongo.pipeline.MongoPipeline": 800,  # idempotent upserts, duplicates, raw pages, spool
 }
+STORIES_ENABLED = True  # give every stored article its story during the crawl
+STORIES_THRESHOLD = 0.3  # estimated Jaccard at or above which two bodies are one story (docs/stories.md)
+STORIES_WINDOW_DAYS = 3  # days either side of publication searched for the same story
+STORIES_MAX_CANDIDATES = 200  # stored articles compared per article: bounds a recurring boilerplate text
+STORIES_COLLECTION = "stories"  # one document per story
+STORIES_BANDS_COLLECTION = "story_bands"  # the LSH index of stored bodies
 
 # -- store ------------------------------------------------------------------------------------------
 MONGODB_URI = os.environ.get("MONGODB_URI")  # None: start the embedded SecantusDB store
-MONGODB_DATABASE = os.environ.get("MONGODB_DATABASE", "vnnews")
-MONGODB_ARTICLES_COLLECTION = "articles"
-MONGODB_PAGES_COLLECTION = "pages"
-MONGODB_BUFFER_SIZE = 500
+MONGODB_DATABASE = os.environ.get("MONGODB_DATABASE", "vnnews")  # database name
+MONGODB_ARTICLES_COLLECTION = "articles"  # one document per canonical URL
+MONGODB_PAGES_COLLECTION = "pages"  # raw pages, compressed, for re-extraction
+MONGODB_BUFFER_SIZE = 500  # articles written in one bulk write
 MONGODB_FLUSH_INTERVAL = 5.0  # seconds between time-based flushes
 MONGODB_SERVER_TIMEOUT_MS = 3000  # how long a write waits for an unreachable server before spooling
 MONGODB_RETRY_AFTER = 10.0  # seconds to spool without trying once the server was found down
-MONGODB_SPOOL_DIR = None  # default: $VNNEWS_HOME/spool
-VNNEWS_EMBEDDED_DIR = None  # default: $VNNEWS_HOME/db
-RAW_HTML_ENABLED = True
-RAW_HTML_RETENTION_DAYS = 0  # 0 keeps raw pages forever
+MONGODB_SPOOL_DIR = None  # where writes wait while the store is down; None: $VNNEWS_HOME/spool
+VNNEWS_EMBEDDED_DIR = None  # the embedded store's data folder; None: $VNNEWS_HOME/db
+RAW_HTML_ENABLED = True  # keep the raw page of every article for re-extraction
+RAW_HTML_RETENTION_DAYS = 0  # days raw pages are kept; 0 keeps them forever
 
 # -- engine -----------------------------------------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
-FEED_EXPORT_ENCODING = "utf-8"
-LOG_LEVEL = os.environ.get("VNNEWS_LOG_LEVEL", "INFO")
+FEED_EXPORT_ENCODING = "utf-8"  # feed exports (-O out.jsonl) write Vietnamese as it is
+LOG_LEVEL = os.environ.get("VNNEWS_LOG_LEVEL", "INFO")  # DEBUG, INFO, WARNING, ERROR

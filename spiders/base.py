@@ -2,15 +2,14 @@
 
 Discovery order: feeds, then news sitemaps (and, for a backfill window, the sitemap index and the
 date archives), then listing pages with their pagination. Only URLs that match the profile's article
-pattern on its domains are followed. Each article page goes through `extract_article`; news items are
-yielded as `Article`s, everything else is counted in the stats under `outlet/<id>/…`.
+pattern on its domains are followed. Each fetched article page is handed on as a `FetchedPage` (body,
+URL, status, headers, fetch time) to the stages in ITEM_PIPELINES; counts go to `outlet/<id>/…`.
 """
 
 from __future__ import annotations
 
 import re
 import struct
-import time
 import zlib
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -24,10 +23,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 
 from crawler.dates import parse_date
-from crawler.extraction import NEWS_TYPES, extract_article
-from crawler.items import RawPage
+from crawler.items import VN_TZ, FetchedPage
 from crawler.normalize import canonical_url
-from crawler.sources import VN_TZ, Listing, SourceProfile, get_source
+from crawler.outlets import Listing, Outlet, get_outlet
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -130,7 +128,7 @@ class OutletSpider(scrapy.Spider):
     channels       comma list of feeds,sitemaps,listings (default: all, in that order)
     """
 
-    source: ClassVar[SourceProfile]
+    source: ClassVar[Outlet]
 
     def __init__(
         self,
@@ -299,7 +297,7 @@ class OutletSpider(scrapy.Spider):
         body = response.body
         if body[:2] == b"\x1f\x8b":
             try:
-                body = gunzip(body, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE", 0))
+                body = gunzip(body, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
             except _GUNZIP_ERRORS:
                 body = b""
         try:
@@ -312,38 +310,18 @@ class OutletSpider(scrapy.Spider):
 
     # -- articles ----------------------------------------------------------------------------------------
 
-    def parse_article(self, response: Response) -> Iterator[Any]:
+    def parse_article(self, response: Response) -> Iterator[FetchedPage]:
         self.count("fetched")
-        fetched_at = datetime.now(UTC)
-        started = time.perf_counter()
-        result = extract_article(
-            response.body, response.url, fetched_at=fetched_at, encoding=response.encoding
+        content_type = response.headers.get("Content-Type")
+        yield FetchedPage(
+            url=response.url,
+            body=response.body,
+            fetched_at=datetime.now(UTC),
+            status=response.status,
+            content_type=content_type.decode("latin-1") if content_type else None,
+            encoding=getattr(response, "encoding", None),
+            outlet=self.source.id,
         )
-        stats = self.crawler.stats
-        stats.inc_value("extraction/seconds", time.perf_counter() - started)
-        stats.inc_value("extraction/calls")
-        if result.page_type not in NEWS_TYPES or result.article is None:
-            if result.page_type in NEWS_TYPES or result.page_type == "error":
-                self.count(f"failed/extraction/{result.page_type}")
-                self.count("failed")
-                self.logger.warning("No article from %s: %s", response.url, result.error)
-            else:
-                self.count(f"not_news/{result.page_type}")
-                response.meta["vnnews_not_news"] = result.page_type  # remembered: not fetched again
-            return
-        article = result.article
-        if article.published_at is not None and not self.in_window(article.published_at):
-            self.count("outside_window")
-            return
-        article.outlet = self.source.id
-        if article.raw is None:
-            article.raw = RawPage(
-                body=response.body,
-                encoding=response.encoding,
-                status=response.status,
-                content_type=response.headers.get("Content-Type", b"").decode("latin-1") or None,
-            )
-        yield article
 
     # -- failures --------------------------------------------------------------------------------------
 
@@ -373,11 +351,11 @@ class NewsSpider(OutletSpider):
     def __init__(self, *args: Any, source: str | None = None, **kwargs: Any) -> None:
         if not source:
             raise ValueError("give the outlet: scrapy crawl news -a source=<id>")
-        self.source = get_source(source)  # type: ignore[misc]
+        self.source = get_outlet(source)  # type: ignore[misc]
         super().__init__(*args, **kwargs)
 
 
-def spider_for(profile: SourceProfile, module: str) -> type[OutletSpider]:
+def spider_for(profile: Outlet, module: str) -> type[OutletSpider]:
     """The spider class of one outlet: a name, its profile and the profile's own settings."""
     return type(
         f"{profile.id.capitalize()}Spider",

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
+from typing import Any
 
-from crawler.items import Article, DateInfo, RawPage
+from crawler import settings as project_module
+from crawler.extraction import ExtractionResult
+from crawler.items import Article, DateInfo, FetchedPage, RawPage
 from crawler.normalize import normalize_article
+from crawler.pipelines import PageFlow
 
 BODY = (
     "Chiều nay, Ủy ban nhân dân thành phố đã họp bàn kế hoạch chống ngập cho mùa mưa năm tới.\n"
@@ -31,3 +36,34 @@ def make_article(url: str = "https://baotintuc.vn/thoi-su/tin-thu-nghiem-1.htm",
     }
     values.update(fields)
     return normalize_article(Article(**values))  # type: ignore[arg-type]
+
+
+@functools.cache
+def _flow() -> PageFlow:
+    return PageFlow()
+
+
+def run_flow(
+    html: bytes | str,
+    url: str,
+    *,
+    fetched_at: datetime,
+    encoding: str | None = None,
+    status: int = 200,
+    content_type: str | None = None,
+) -> ExtractionResult:
+    """A page through the offline stages of ITEM_PIPELINES (extract, dates, normalise), as a crawl runs."""
+    page = FetchedPage(
+        url=url, body=html, fetched_at=fetched_at, status=status, content_type=content_type, encoding=encoding
+    )  # type: ignore[arg-type]
+    return _flow().run(page)
+
+
+def with_project_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """crawler/settings.py's values with the test's overrides: what `get_crawler` should see.
+
+    Components read their settings without defaults of their own (crawler/settings.py is the one
+    place), so a test crawler built from Scrapy's defaults alone would not have them.
+    """
+    values = {name: getattr(project_module, name) for name in dir(project_module) if name.isupper()}
+    return {**values, **(overrides or {})}

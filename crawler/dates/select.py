@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 from crawler.dates import vocab
 from crawler.dates.parse import ParsedDate, parse_date
-from crawler.items import DateInfo
+from crawler.items import DateCandidate, DateInfo
 
 # Highest priority first.
 SOURCES: tuple[str, ...] = ("jsonld", "meta", "time", "header", "url")
@@ -26,15 +26,6 @@ MAX_AHEAD_OF_FETCH = timedelta(hours=1)
 MAX_DISAGREEMENT = timedelta(days=1)
 
 _SPACES = re.compile(r"\s+")
-
-
-@dataclass(frozen=True)
-class DateCandidate:
-    """One date string found on the page and where it was found."""
-
-    source: str  # one of SOURCES
-    text: str
-    kind: str = "published"  # or "modified"
 
 
 @dataclass
@@ -65,6 +56,8 @@ def select_dates(candidates: Sequence[DateCandidate], *, fetched_at: datetime) -
     ordered = sorted((c for c in candidates if _known(c, warnings)), key=lambda c: SOURCES.index(c.source))
     for candidate in ordered:
         parsed = _parse(candidate, fetched_at)
+        if parsed is None and candidate.source == "url":
+            continue  # most URLs carry no date; one that does not is no doubt about the article
         if parsed is None:
             warnings.append(f"date not understood ({candidate.kind}, {candidate.source}): {candidate.text!r}")
         elif parsed.value > fetched_at + MAX_AHEAD_OF_FETCH:
@@ -90,6 +83,7 @@ def select_dates(candidates: Sequence[DateCandidate], *, fetched_at: datetime) -
             source=published.candidate.source,
             precision=published.parsed.precision,
         )
+    info.warnings = warnings
     return DateSelection(
         published_at=published.parsed.value if published else None,
         modified_at=modified.parsed.value if modified else None,

@@ -7,10 +7,8 @@ runs on text that has been entity-decoded, NFC-normalised and lower-cased.
 from __future__ import annotations
 
 import re
-from datetime import timedelta, timezone
 
-# Vietnam has used UTC+7 without daylight saving for every date this crawler can meet.
-VN_TZ = timezone(timedelta(hours=7))
+from crawler.items import VN_TZ as VN_TZ  # re-exported: the dates package's one time zone
 
 # Weekday prefixes carry no information we trust (outlets print today's weekday in headers), so they
 # are removed before any number is read: "Thứ 2" must not become a day of the month.

@@ -14,9 +14,9 @@ from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
 from crawler.extraction.context import Para
-from crawler.extraction.outlets.base import OutletRules
 from crawler.extraction.vietnamese import split_caption, squash
 from crawler.items import Image
+from crawler.outlets.model import Rules
 
 logger = logging.getLogger(__name__)
 
@@ -246,7 +246,7 @@ def _inline_text(el: HtmlElement) -> str:
 
 
 def read_container(
-    container: HtmlElement, rules: OutletRules, base_url: str
+    container: HtmlElement, rules: Rules, base_url: str
 ) -> tuple[list[Para], list[Image], list[str]]:
     """Paragraphs, images and captions of a body container, after generic and outlet drops."""
     work = copy.deepcopy(container)
@@ -261,12 +261,12 @@ def read_container(
     return walk_blocks(work), images, captions
 
 
-def prune_xpaths(rules: OutletRules) -> list[str]:
+def prune_xpaths(rules: Rules) -> list[str]:
     """The outlet's drop selectors as XPath, for trafilatura's `prune_xpath`."""
     return [sel.path for sel in rules.compiled["drop"]]
 
 
-def trafilatura_body(tree: HtmlElement, rules: OutletRules, url: str) -> list[Para]:
+def trafilatura_body(tree: HtmlElement, rules: Rules, url: str) -> list[Para]:
     """Body lines from trafilatura, precision-oriented and without comments, on a copy of the tree."""
     import trafilatura
 

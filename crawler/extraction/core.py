@@ -1,29 +1,29 @@
-"""`extract_article`: one fetched page in, one typed result out; never raises.
+"""`extract_article`: one fetched page in, its fields and date candidates out; never raises.
 
 Order: decode → parse once → page-type checks (challenge, redirect, error) → structured data →
-outlet rules (or trafilatura) for the body → Vietnamese cleanup → dates → normalisation.
+outlet rules (or trafilatura) for the body → Vietnamese cleanup → date candidates. Extraction chooses
+no date, normalises nothing and touches no store: the stages after it (crawler/pipelines) do.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
-from crawler.dates.vocab import VN_TZ  # what a naive fetched_at means, as in crawler.dates
 from crawler.extraction import pagetype
 from crawler.extraction.body import element_text, read_container, take_media, trafilatura_body
 from crawler.extraction.context import Draft, Para
 from crawler.extraction.datecollect import collect_dates
-from crawler.extraction.decoding import DecodeError, decode_html
-from crawler.extraction.outlets import outlet_for_url, rules_for_url
-from crawler.extraction.outlets.base import OutletRules
+from crawler.extraction.decoding import Decoded, DecodeError, decode_html
 from crawler.extraction.structured import (
     TEXT_ARTICLE_TYPES,
     Structured,
@@ -44,8 +44,8 @@ from crawler.extraction.vietnamese import (
     strip_end_mark,
     strip_title_suffix,
 )
-from crawler.items import Article, Extraction, RawPage
-from crawler.normalize import canonical_url, domain_of, normalize_article
+from crawler.items import VN_TZ, Article, Extraction, FetchedPage, RawPage
+from crawler.outlets import Rules, outlet_for_url, rules_for_url
 
 logger = logging.getLogger(__name__)
 
@@ -61,10 +61,18 @@ _GENERIC_TITLE = etree.XPath("//h1")
 _CANONICAL = etree.XPath("//link[@rel='canonical']/@href")
 _ARTICLE_EL = etree.XPath("//article")
 _HOME_WORDS = ("trangchu", "home", "tintuc24h")
+# A right-aligned or bold closing line of at most this many words is a byline, not a sentence.
 _BYLINE_WORDS = 8
 _SOURCE_WORDS = 7  # "Theo" and a source name of at most six words
 _AFTER_COMMA = re.compile(r",\s*([^\W\d_])")
+# A page with at least this many captioned images (and little text) is a photo story.
 _PHOTO_MIN_CAPTIONS = 3
+# A photo story's own text stays under this many words; more is an article with pictures.
+_PHOTO_MAX_WORDS = 60
+# The closing byline block: at most this many short lines at the end of the body.
+_BYLINE_BLOCK_LINES = 4
+# A closing "Theo …" / "Nguồn: …" / "(…)" credit line has at most this many words.
+_CREDIT_LINE_WORDS = 14
 
 
 @dataclass
@@ -77,15 +85,35 @@ class ExtractionResult:
     outlet: str = ""
 
 
+def extract_page(page: FetchedPage) -> ExtractionResult:
+    """Extract a page as a spider or an archive reader hands it on."""
+    return extract_article(
+        page.body,
+        page.url,
+        fetched_at=page.fetched_at,
+        encoding=page.encoding,
+        status=page.status,
+        content_type=page.content_type,
+    )
+
+
 def extract_article(
-    html: bytes | str, url: str, *, fetched_at: datetime, encoding: str | None = None
+    html: bytes | str,
+    url: str,
+    *,
+    fetched_at: datetime,
+    encoding: str | None = None,
+    status: int = 200,
+    content_type: str | None = None,
 ) -> ExtractionResult:
     """Extract one page. Bad input gives page_type "error" and a reason; nothing is raised.
 
-    A naive `fetched_at` is Vietnamese local time (+07:00), as everywhere in crawler.dates.
+    A naive `fetched_at` is Vietnamese local time (+07:00), as everywhere in vnnews.
     """
     try:
-        return _extract(html, url, fetched_at, encoding)
+        return _extract(
+            html, url, fetched_at, encoding, RawPage(b"", status=status, content_type=content_type)
+        )
     except Exception as exc:  # one bad page must never stop a crawl
         logger.exception("extraction failed for %s", url)
         return ExtractionResult("error", None, f"extraction failed: {type(exc).__name__}: {exc}")
@@ -100,26 +128,110 @@ def parse_html(text: str) -> HtmlElement:
     return lxml.html.document_fromstring(_XML_DECLARATION.sub("", text, count=1))
 
 
-def _extract(html: bytes | str, url: str, fetched_at: datetime, encoding: str | None) -> ExtractionResult:
-    outlet = outlet_for_url(url) if isinstance(url, str) else ""
-    if not isinstance(url, str) or not url.strip():
-        return _fail("error", "no URL given", outlet)
+def url_problem(url: str) -> str | None:
+    """Why no request could use this URL (a port that is not a number, a malformed host), or None."""
     try:
-        canonical_url(url)
+        parts = urlsplit(url.strip())
+        _ = parts.port
     except ValueError as exc:
-        return _fail("error", str(exc), outlet)
+        return f"unusable URL {url!r}: {exc}"
+    return None
+
+
+def _check_input(html: object, url: object) -> str | None:
+    if not isinstance(url, str) or not url.strip():
+        return "no URL given"
+    if problem := url_problem(url):
+        return problem
     if not isinstance(html, bytes | str):
-        return _fail("error", f"page must be bytes or str, got {type(html).__name__}", outlet)
+        return f"page must be bytes or str, got {type(html).__name__}"
+    return None
+
+
+@dataclass
+class _Page:
+    """A decoded, parsed page and what every step reads from it."""
+
+    url: str
+    outlet: str
+    rules: Rules
+    tree: HtmlElement
+    decoded: Decoded
+    structured: Structured
+    visible: int
+    container: HtmlElement | None
+    signals: bool
+
+
+def _page_type_refusal(page: _Page) -> ExtractionResult | None:
+    """A page that is not news (aggregator, challenge, script redirect, error page), or None."""
+    rules, structured, outlet = page.rules, page.structured, page.outlet
+    if rules.not_article:
+        source = _aggregated_source(structured)
+        reason = f"{rules.not_article} page of an aggregator ({outlet}), not an article"
+        return _fail(rules.not_article, reason + (f"; source: {source}" if source else ""), outlet)
+    for page_type, reason in (
+        ("challenge", pagetype.detect_challenge(page.tree, page.decoded.text, page.visible, page.signals)),
+        ("redirect", pagetype.detect_redirect(page.tree, page.url, structured, page.visible)),
+    ):
+        if reason:
+            return _fail(page_type, reason, outlet)
+    if not page.signals:  # an outlet body, JSON-LD article or og:type=article: not an error page
+        reason = pagetype.detect_error(page.tree, page.visible)
+        if reason:
+            return _fail("error", reason, outlet)
+    return None
+
+
+def _read_fields(page: _Page, warnings: list[str]) -> Draft:
+    """Every field of the article, each from its sources in order of trust."""
+    tree, rules, structured, container = page.tree, page.rules, page.structured, page.container
+    site_names = _site_names(rules, page.outlet, structured)
+    draft = Draft(warnings=warnings)
+    _read_title(draft, tree, rules, structured, site_names)
+    _read_lead(draft, tree, rules, structured, container)
+    _read_body(draft, tree, rules, page.url, container)
+    _read_people(draft, tree, rules, structured, site_names)
+    _clean_body(draft, site_names)
+    _read_category(draft, tree, rules, structured)
+    _read_tags(draft, tree, rules, structured)
+    _decide_type(draft, tree, rules, structured)
+    if rules.hook is not None:
+        rules.hook(tree, draft)
+    return draft
+
+
+def _content_refusal(page: _Page, draft: Draft) -> ExtractionResult | None:
+    """A listing, or a page with no title or no text: not an article."""
+    body_words = sum(len(p.text.split()) for p in draft.paragraphs)
+    if not (page.signals or draft.page_type != "article") and pagetype.looks_like_listing(
+        page.tree, body_words, page.signals
+    ):
+        return _fail("listing", "listing page: many links, no article body", page.outlet)
+    if not draft.title:
+        return _fail("error", "no title found", page.outlet)
+    if not draft.paragraphs and not draft.lead and draft.page_type == "article":
+        return _fail("error", "no article text found", page.outlet)
+    return None
+
+
+def _extract(
+    html: bytes | str, url: str, fetched_at: datetime, encoding: str | None, raw: RawPage
+) -> ExtractionResult:
+    outlet = outlet_for_url(url) if isinstance(url, str) else ""
+    if problem := _check_input(html, url):
+        return _fail("error", problem, outlet)
     warnings: list[str] = []
-    if fetched_at.tzinfo is None or fetched_at.utcoffset() is None:  # as crawler.dates reads a naive time
+    if fetched_at.tzinfo is None or fetched_at.utcoffset() is None:
         fetched_at = fetched_at.replace(tzinfo=VN_TZ)
         warnings.append("fetched_at had no timezone; taken as Vietnamese local time (+07:00)")
-    raw = html if isinstance(html, bytes) else html.encode("utf-8", errors="surrogatepass")
+    raw.body = html if isinstance(html, bytes) else html.encode("utf-8", errors="surrogatepass")
     try:
         decoded = decode_html(html, encoding)
     except DecodeError as exc:
         return _fail("error", str(exc), outlet)
     warnings.extend(decoded.warnings)
+    raw.encoding = decoded.encoding if isinstance(html, bytes) else "utf-8"
     try:
         tree = parse_html(decoded.text)
     except (etree.ParserError, ValueError) as exc:
@@ -129,54 +241,39 @@ def _extract(html: bytes | str, url: str, fetched_at: datetime, encoding: str | 
     structured = read_structured(tree)
     if structured.broken_jsonld:
         warnings.append(f"{structured.broken_jsonld} JSON-LD block(s) unreadable")
-    if rules.not_article:
-        source = _aggregated_source(structured)
-        reason = f"{rules.not_article} page of an aggregator ({outlet}), not an article"
-        return _fail(rules.not_article, reason + (f"; source: {source}" if source else ""), outlet)
-
-    visible = pagetype.visible_text_length(tree)
     container = rules.first("body", tree)
-    signals = _article_signals(structured, container)
-    for page_type, reason in (
-        ("challenge", pagetype.detect_challenge(tree, decoded.text, visible, signals)),
-        ("redirect", pagetype.detect_redirect(tree, url, structured, visible)),
-    ):
-        if reason:
-            return _fail(page_type, reason, outlet)
-    if not signals:  # an outlet body, JSON-LD article or og:type=article: not an error page
-        reason = pagetype.detect_error(tree, visible)
-        if reason:
-            return _fail("error", reason, outlet)
+    page = _Page(
+        url,
+        outlet,
+        rules,
+        tree,
+        decoded,
+        structured,
+        pagetype.visible_text_length(tree),
+        container,
+        _article_signals(structured, container),
+    )
+    if refusal := _page_type_refusal(page):
+        return refusal
+    draft = _read_fields(page, warnings)
+    if refusal := _content_refusal(page, draft):
+        return refusal
+    return ExtractionResult(
+        draft.page_type or "article", _article(page, draft, fetched_at, raw), None, outlet
+    )
 
-    site_names = _site_names(rules, outlet, structured)
-    draft = Draft(warnings=warnings)
-    _read_title(draft, tree, rules, structured, site_names)
-    _read_lead(draft, tree, rules, structured, container)
-    _read_body(draft, tree, rules, url, container)
-    _read_people(draft, tree, rules, structured, site_names)
-    _clean_body(draft, site_names)
-    _read_category(draft, tree, rules, structured)
-    _read_tags(draft, tree, rules, structured)
-    _decide_type(draft, tree, rules, structured)
-    if rules.hook is not None:
-        rules.hook(tree, draft)
 
-    body_words = sum(len(p.text.split()) for p in draft.paragraphs)
-    if not (signals or draft.page_type != "article") and pagetype.looks_like_listing(
-        tree, body_words, signals
-    ):
-        return _fail("listing", "listing page: many links, no article body", outlet)
-    if not draft.title:
-        return _fail("error", "no title found", outlet)
-    if not draft.paragraphs and not draft.lead and draft.page_type == "article":
-        return _fail("error", "no article text found", outlet)
-
-    canonical = _canonical(tree, url, outlet, draft.warnings)
-    article = Article(
-        url=canonical,
-        fetched_url=url,
-        outlet=outlet,
-        domain=domain_of(canonical),
+def _article(page: _Page, draft: Draft, fetched_at: datetime, raw: RawPage) -> Article:
+    extraction = Extraction(
+        method="+".join(draft.method) or "generic",
+        warnings=draft.warnings,
+        date_candidates=collect_dates(page.tree, page.structured, page.rules, page.url),
+    )
+    return Article(
+        url=_canonical(page.tree, page.url, page.outlet, draft.warnings),
+        fetched_url=page.url,
+        outlet=page.outlet,
+        domain="",  # the normalise stage derives it from the canonical URL
         title=draft.title,
         body="\n".join(p.text for p in draft.paragraphs),
         fetched_at=fetched_at,
@@ -188,12 +285,9 @@ def _extract(html: bytes | str, url: str, fetched_at: datetime, encoding: str | 
         category=draft.category,
         tags=draft.tags,
         images=draft.images,
-        extraction=Extraction(method="+".join(draft.method) or "generic", warnings=draft.warnings),
-        raw=RawPage(body=raw, encoding=decoded.encoding if isinstance(html, bytes) else "utf-8"),
+        extraction=extraction,
+        raw=raw,
     )
-    _apply_dates(article, tree, structured, rules, url, fetched_at)
-    normalize_article(article)
-    return ExtractionResult(article.page_type, article, None, outlet)
 
 
 def _aggregated_source(structured: Structured) -> str | None:
@@ -206,8 +300,8 @@ def _aggregated_source(structured: Structured) -> str | None:
     return text_of(article.get("author")) if article else None
 
 
-def _site_names(rules: OutletRules, outlet: str, structured: Structured) -> tuple[str, ...]:
-    names = [rules.name, outlet, *rules.domains, outlet.split(".")[0]]
+def _site_names(rules: Rules, outlet: str, structured: Structured) -> tuple[str, ...]:
+    names = [rules.site_name, outlet, *rules.domains, outlet.split(".")[0]]
     site = structured.first_meta("og:site_name", "application-name")
     if site:
         names.append(site)
@@ -219,7 +313,7 @@ def _text(el: HtmlElement | None) -> str:
 
 
 def _read_title(
-    draft: Draft, tree: HtmlElement, rules: OutletRules, structured: Structured, site_names: tuple[str, ...]
+    draft: Draft, tree: HtmlElement, rules: Rules, structured: Structured, site_names: tuple[str, ...]
 ) -> None:
     shown = _text(rules.first("title", tree))
     if shown:
@@ -240,7 +334,7 @@ def _read_title(
 
 
 def _read_lead(
-    draft: Draft, tree: HtmlElement, rules: OutletRules, structured: Structured, container: HtmlElement | None
+    draft: Draft, tree: HtmlElement, rules: Rules, structured: Structured, container: HtmlElement | None
 ) -> None:
     element = rules.first("lead", tree)
     if element is None and not rules.lead:
@@ -254,7 +348,7 @@ def _read_lead(
 
 
 def _read_body(
-    draft: Draft, tree: HtmlElement, rules: OutletRules, url: str, container: HtmlElement | None
+    draft: Draft, tree: HtmlElement, rules: Rules, url: str, container: HtmlElement | None
 ) -> None:
     if container is not None:
         draft.paragraphs, draft.images, draft.captions = read_container(container, rules, url)
@@ -268,13 +362,11 @@ def _read_body(
         if not draft.images:
             scope = next(iter(_ARTICLE_EL(tree)), None)
             if scope is not None:
-                import copy
-
                 draft.images, draft.captions = take_media(copy.deepcopy(scope), url)
 
 
 def _read_people(
-    draft: Draft, tree: HtmlElement, rules: OutletRules, structured: Structured, site_names: tuple[str, ...]
+    draft: Draft, tree: HtmlElement, rules: Rules, structured: Structured, site_names: tuple[str, ...]
 ) -> None:
     byline = Byline()
     for el in rules.all("byline", tree):
@@ -318,7 +410,7 @@ def _clean_body(draft: Draft, site_names: tuple[str, ...]) -> None:
             continue
         kept.append(para)
     authors = {fold(a) for a in draft.authors}
-    for _ in range(4):  # the byline block: at most a few short lines at the end
+    for _ in range(_BYLINE_BLOCK_LINES):
         if not kept:
             break
         last = kept[-1]
@@ -331,7 +423,7 @@ def _clean_body(draft: Draft, site_names: tuple[str, ...]) -> None:
         bracketed = re.match(r"^\(.{2,40}\)$", text)
         # "Theo Reuters", "Theo Tuổi Trẻ, VnExpress"; not the sentence "Theo ông Minh, dự án sẽ …".
         theo = lowered.startswith("theo ") and words <= _SOURCE_WORDS and not _clause_follows(text)
-        if words <= 14 and (theo or lowered.startswith(("nguồn:", "nguồn :")) or bracketed):
+        if words <= _CREDIT_LINE_WORDS and (theo or lowered.startswith(("nguồn:", "nguồn :")) or bracketed):
             credit = parse_byline(text, site_names=site_names, theo_is_source=True)
             if bracketed and credit.credit is None:
                 break  # "(Còn nữa)", "(tổng hợp)": a note the reader sees, not a credit
@@ -366,7 +458,7 @@ def _clause_follows(text: str) -> bool:
     return any(m.group(1).islower() for m in _AFTER_COMMA.finditer(text))
 
 
-def _read_category(draft: Draft, tree: HtmlElement, rules: OutletRules, structured: Structured) -> None:
+def _read_category(draft: Draft, tree: HtmlElement, rules: Rules, structured: Structured) -> None:
     names: list[str] = []
     for el in rules.all("category", tree):
         name = _text(el) or squash(el.get("title"))
@@ -386,7 +478,7 @@ def _read_category(draft: Draft, tree: HtmlElement, rules: OutletRules, structur
     draft.category = " > ".join(names) or None
 
 
-def _read_tags(draft: Draft, tree: HtmlElement, rules: OutletRules, structured: Structured) -> None:
+def _read_tags(draft: Draft, tree: HtmlElement, rules: Rules, structured: Structured) -> None:
     tags: list[str] = []
     for el in rules.all("tags", tree):
         tag = squash(_text(el) or el.get("title")).strip(" #,;")
@@ -400,7 +492,7 @@ def _read_tags(draft: Draft, tree: HtmlElement, rules: OutletRules, structured: 
     draft.tags = tags
 
 
-def _decide_type(draft: Draft, tree: HtmlElement, rules: OutletRules, structured: Structured) -> None:
+def _decide_type(draft: Draft, tree: HtmlElement, rules: Rules, structured: Structured) -> None:
     for (page_type, _), selector in zip(rules.page_types, rules.compiled["page_types"], strict=True):
         if selector(tree):
             draft.page_type = page_type
@@ -411,7 +503,7 @@ def _decide_type(draft: Draft, tree: HtmlElement, rules: OutletRules, structured
         draft.page_type = "podcast"
         return
     narrative = sum(len(p.text.split()) for p in draft.paragraphs)
-    if len(draft.captions) >= _PHOTO_MIN_CAPTIONS and narrative < 60:
+    if len(draft.captions) >= _PHOTO_MIN_CAPTIONS and narrative < _PHOTO_MAX_WORDS:
         draft.page_type = "photo"
         captions = [split_caption(c)[0] for c in draft.captions]
         draft.paragraphs = [Para(c, "caption") for c in captions if c]
@@ -434,36 +526,15 @@ def _article_signals(structured: Structured, container: HtmlElement | None) -> b
 
 
 def _canonical(tree: HtmlElement, url: str, outlet: str, warnings: list[str]) -> str:
-    """The page's rel=canonical when it stays on the same outlet and is usable, else the fetched URL."""
+    """The page's rel=canonical when it stays on the same outlet and is usable, else the fetched URL.
+
+    The URL is chosen here and spelled canonically by the normalise stage.
+    """
     for href in _CANONICAL(tree):
         href = href.strip()
         if href.startswith(("http://", "https://")) and outlet_for_url(href) == outlet:
-            try:
-                return canonical_url(href)
-            except ValueError as exc:
-                warnings.append(f"rel=canonical ignored: {exc}")
-    return canonical_url(url)
-
-
-def _apply_dates(
-    article: Article,
-    tree: HtmlElement,
-    structured: Structured,
-    rules: OutletRules,
-    url: str,
-    fetched_at: datetime,
-) -> None:
-    try:
-        from crawler.dates import DateCandidate, select_dates
-    except ImportError:  # the dates package is optional at import time; say so on every article
-        article.extraction.warnings.append("crawler.dates unavailable: no dates read")
-        return
-    candidates = [
-        DateCandidate(source, text, kind)
-        for source, text, kind in collect_dates(tree, structured, rules, url)
-    ]
-    selection = select_dates(candidates, fetched_at=fetched_at)
-    article.published_at = selection.published_at
-    article.modified_at = selection.modified_at
-    article.published = selection.published
-    article.extraction.warnings.extend(selection.warnings)
+            problem = url_problem(href)
+            if problem is None:
+                return href
+            warnings.append(f"rel=canonical ignored: {problem}")
+    return url

@@ -1,6 +1,7 @@
-"""Collect every date the page offers, with where it came from; `crawler.dates` chooses.
+"""Collect every date the page offers, with where it came from; the dates stage chooses.
 
-Only collection lives here: reading and choosing belong to the dates package (one date parser).
+Only collection lives here: reading and choosing belong to `crawler.dates` (one date parser), which
+extraction never imports.
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from crawler.extraction.body import element_text
 from crawler.extraction.structured import Structured, text_of
+from crawler.items import DateCandidate
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
-    from crawler.extraction.outlets.base import OutletRules
+    from crawler.outlets.model import Rules
 
 # Meta keys in the order we trust them (first published key found wins within "meta").
 PUBLISHED_META = (
@@ -35,16 +37,15 @@ PUBLISHED_META = (
 MODIFIED_META = ("article:modified_time", "datemodified", "og:updated_time", "lastmod", "last-modified")
 
 
-def collect_dates(
-    tree: HtmlElement, structured: Structured, rules: OutletRules, url: str
-) -> list[tuple[str, str, str]]:
-    """(source, text, kind) triples, best sources first; turned into DateCandidate by the caller."""
-    found: list[tuple[str, str, str]] = []
+def collect_dates(tree: HtmlElement, structured: Structured, rules: Rules, url: str) -> list[DateCandidate]:
+    """Every date candidate of the page, best sources first; the URL last (the dates stage reads it)."""
+    found: list[DateCandidate] = []
 
     def add(source: str, value: Any, kind: str = "published") -> None:
         text = text_of(value) if not isinstance(value, str) else " ".join(html.unescape(value).split())
-        if text and (source, text, kind) not in found:
-            found.append((source, text, kind))
+        candidate = DateCandidate(source, text, kind)
+        if text and candidate not in found:
+            found.append(candidate)
 
     article = structured.article
     if article is not None:
@@ -70,8 +71,5 @@ def collect_dates(
         )[:1]:
             add("time", time_el.get("datetime"))
             add("header", element_text(time_el))
-    from crawler.dates.vocab import URL_DATE  # the one URL pattern; here only when dates are available
-
-    if URL_DATE.search(url):
-        add("url", url)
+    add("url", url)
     return found

@@ -11,9 +11,9 @@ bounded by the batch whatever the size of the store. Stored URLs are dropped (st
 Pages that turned out not to be news (an aggregator's redirect page, a listing that looks like an
 article URL) are remembered in the `crawl_skips` collection (INCREMENTAL_SKIP_COLLECTION, `_id` =
 canonical URL, expiring after INCREMENTAL_SKIP_DAYS through a TTL index), so a rerun does not fetch
-them again either (`outlet/<id>/skipped_not_news`). The spider marks them with
-`response.meta["vnnews_not_news"]`. When INCREMENTAL_SKIP_DAYS changes, the index's expiry is changed
-(collMod) to the new value.
+them again either (`outlet/<id>/skipped_not_news`). The extraction stage drops them with `NotNews`;
+this middleware hears it through the `item_dropped` signal. When INCREMENTAL_SKIP_DAYS changes, the
+index's expiry is changed (collMod) to the new value.
 
 A callback that raises part-way still has the article requests it yielded before checked and sent on;
 the error is raised after them.
@@ -30,10 +30,11 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Self
 
 from pymongo.errors import OperationFailure, PyMongoError
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.exceptions import NotConfigured
 
-from exporters.mongo.connection import get_database
+from crawler.pipelines.extract import NotNews
+from crawler.store.connection import get_database
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -77,16 +78,18 @@ class IncrementalMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
-        if not settings.getbool("INCREMENTAL_ENABLED", True):
-            raise NotConfigured
-        return cls(
+        if not settings.getbool("INCREMENTAL_ENABLED"):
+            raise NotConfigured("INCREMENTAL_ENABLED is off")
+        middleware = cls(
             crawler,
-            settings.getint("INCREMENTAL_BATCH_SIZE", 200),
-            settings.getfloat("INCREMENTAL_REFRESH_HOURS", 0.0),
-            settings.get("MONGODB_ARTICLES_COLLECTION", "articles"),
-            settings.get("INCREMENTAL_SKIP_COLLECTION", "crawl_skips"),
-            settings.getfloat("INCREMENTAL_SKIP_DAYS", 30.0),
+            settings.getint("INCREMENTAL_BATCH_SIZE"),
+            settings.getfloat("INCREMENTAL_REFRESH_HOURS"),
+            settings.get("MONGODB_ARTICLES_COLLECTION"),
+            settings.get("INCREMENTAL_SKIP_COLLECTION"),
+            settings.getfloat("INCREMENTAL_SKIP_DAYS"),
         )
+        crawler.signals.connect(middleware.item_dropped, signal=signals.item_dropped)
+        return middleware
 
     @property
     def refresh_hours(self) -> float:
@@ -117,10 +120,15 @@ class IncrementalMiddleware:
         if batch:
             for request in await self.unknown(batch):
                 yield request
-        page_type = response.meta.get("vnnews_not_news")
+
+    async def item_dropped(self, item: Any, response: Response | None, exception: BaseException) -> None:
+        """A page the extraction stage found not to be news is remembered, so reruns skip it."""
+        if not isinstance(exception, NotNews) or response is None:
+            return
         key = response.meta.get("vnnews_article")
-        if page_type and key:
-            await self.remember_not_news(key, str(response.meta.get("vnnews_outlet") or "unknown"), page_type)
+        if key:
+            outlet = str(response.meta.get("vnnews_outlet") or "unknown")
+            await self.remember_not_news(key, outlet, exception.result.page_type)
 
     async def remember_not_news(self, key: str, outlet: str, page_type: str) -> None:
         try:

@@ -61,14 +61,14 @@ class RetryAfterMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
-        if not settings.getbool("RETRY_AFTER_ENABLED", True) or not settings.getbool("RETRY_ENABLED"):
+        if not settings.getbool("RETRY_AFTER_ENABLED") or not settings.getbool("RETRY_ENABLED"):
             raise NotConfigured
         return cls(
             crawler,
-            [int(c) for c in settings.getlist("RETRY_AFTER_HTTP_CODES", [429, 503])],
-            settings.getfloat("RETRY_AFTER_MAX_DELAY", 300.0),
-            settings.getfloat("RETRY_BACKOFF_BASE", 2.0),
-            settings.getint("RETRY_TIMES", 2),
+            [int(c) for c in settings.getlist("RETRY_AFTER_HTTP_CODES")],
+            settings.getfloat("RETRY_AFTER_MAX_DELAY"),
+            settings.getfloat("RETRY_BACKOFF_BASE"),
+            settings.getint("RETRY_TIMES"),
         )
 
     def delay_for(self, request: Request, response: Response) -> float | None:

@@ -16,7 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from crawler.sources import SOURCES, VN_TZ
+from crawler.items import VN_TZ
+from crawler.outlets import OUTLETS
 
 OWN_DIR = Path(__file__).resolve().parent / "pages"
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -76,7 +77,7 @@ def _read_manifest(manifest: Path, root: Path, corpus: str) -> Iterator[ReplayPa
     with manifest.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
             file = root / row["file"]
-            if row["outlet"] not in SOURCES or not file.is_file():
+            if row["outlet"] not in OUTLETS or not file.is_file():
                 continue
             data = file.read_bytes()
             kind = "article" if row.get("kind", "article").startswith("article") else "other"
@@ -127,6 +128,6 @@ def repeated(pages: Iterable[ReplayPage], times: int) -> list[ReplayPage]:
         out.append(page)
         for n in range(1, times):
             url = _variant_url(page.url, n)
-            if SOURCES[page.outlet].is_article(url):
+            if OUTLETS[page.outlet].is_article(url):
                 out.append(replace(page, url=url, original_url=page.url))
     return out

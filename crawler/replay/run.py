@@ -15,6 +15,12 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from scrapy.crawler import CrawlerProcess
+from scrapy.utils.log import failure_to_exc_info
+from scrapy.utils.project import get_project_settings
+
+from crawler.store.connection import resolve_uri
+
 logger = logging.getLogger(__name__)
 
 # What a crawl of the local replay changes: no delays (the server is ours), more concurrency, and
@@ -30,7 +36,6 @@ REPLAY_SETTINGS: dict[str, Any] = {
 
 def project_settings(overrides: Mapping[str, Any] | None = None) -> Any:
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
-    from scrapy.utils.project import get_project_settings
 
     settings = get_project_settings()
     settings.setdict(dict(overrides or {}), priority="cmdline")
@@ -48,9 +53,6 @@ def run_crawls(
     the crawls (one data folder can be opened once per process) and stopped when they are done. A crawl
     that could not start has `crawl_error` in its stats (see `failed_crawls`).
     """
-    from scrapy.crawler import CrawlerProcess
-
-    from exporters.mongo.connection import resolve_uri
 
     settings = project_settings(overrides)
     uri, embedded = resolve_uri(settings)
@@ -82,7 +84,6 @@ def _final_stats(crawler: Any) -> dict[str, Any]:
 
 
 def _crawl_failed(failure: Any, name: str, errors: dict[str, str]) -> None:
-    from scrapy.utils.log import failure_to_exc_info
 
     logger.error("The crawl of %s failed", name, exc_info=failure_to_exc_info(failure))
     errors[name] = f"{failure.type.__name__}: {failure.getErrorMessage()}"

@@ -18,8 +18,8 @@ from email.utils import format_datetime
 from html import escape
 from urllib.parse import urljoin, urlsplit
 
+from crawler.outlets import OUTLETS, Outlet
 from crawler.replay.corpus import ReplayPage
-from crawler.sources import SOURCES, SourceProfile
 
 XML = "application/xml; charset=utf-8"
 RSS = "application/rss+xml; charset=utf-8"
@@ -65,7 +65,7 @@ class ReplaySite:
             self.pages[path_key(page.url)] = page
             by_outlet[page.outlet].append(page)
         for outlet, outlet_pages in by_outlet.items():
-            self._build(SOURCES[outlet], sorted(outlet_pages, key=lambda p: p.published, reverse=True), split)
+            self._build(OUTLETS[outlet], sorted(outlet_pages, key=lambda p: p.published, reverse=True), split)
 
     @property
     def outlets(self) -> list[str]:
@@ -126,7 +126,7 @@ class ReplaySite:
     def _put(self, url: str, reply: Reply) -> None:
         self.generated[path_key(url)] = reply
 
-    def _build(self, profile: SourceProfile, pages: list[ReplayPage], split: bool) -> None:
+    def _build(self, profile: Outlet, pages: list[ReplayPage], split: bool) -> None:
         offered = (
             ("feed", profile.feeds),
             ("sitemap", profile.news_sitemaps or profile.sitemaps),
@@ -167,7 +167,7 @@ class ReplaySite:
                 profile.home, Reply(200, HTML, self._listing(profile, [p.url for p in pages], sections))
             )
 
-    def _rss(self, profile: SourceProfile, url: str, pages: list[ReplayPage]) -> bytes:
+    def _rss(self, profile: Outlet, url: str, pages: list[ReplayPage]) -> bytes:
         items = "".join(
             f"<item><title>{escape(p.title)}</title><link>{escape(p.url)}</link>"
             f'<guid isPermaLink="true">{escape(p.url)}</guid>'
@@ -208,7 +208,7 @@ class ReplaySite:
             f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</sitemapindex>'
         ).encode()
 
-    def _listing(self, profile: SourceProfile, links: list[str], more: list[str]) -> bytes:
+    def _listing(self, profile: Outlet, links: list[str], more: list[str]) -> bytes:
         items = "".join(f'<li><a href="{escape(u)}">{escape(u)}</a></li>' for u in links)
         nav = "".join(f'<a class="page" href="{escape(u)}">{escape(u)}</a>' for u in more)
         return (

@@ -8,9 +8,9 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crawler.embedded import vnnews_home
 from crawler.items import Article
-from exporters.mongo.connection import MongoConnection, redact_uri
+from crawler.store.connection import MongoConnection, redact_uri
+from crawler.store.embedded import vnnews_home
 from exporters.mongo.writer import ArticleWriter
 
 if TYPE_CHECKING:
@@ -25,18 +25,18 @@ class MongoPipeline:
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
         self.crawler = crawler
-        self.flush_interval = settings.getfloat("MONGODB_FLUSH_INTERVAL", 5.0)
+        self.flush_interval = settings.getfloat("MONGODB_FLUSH_INTERVAL")
         self.connection = MongoConnection.from_crawler(crawler)
         spool_dir = Path(settings.get("MONGODB_SPOOL_DIR") or vnnews_home() / "spool")
         self.writer = ArticleWriter(
             self.connection.database,
             spool_dir,
-            articles=settings.get("MONGODB_ARTICLES_COLLECTION", "articles"),
-            pages=settings.get("MONGODB_PAGES_COLLECTION", "pages"),
-            buffer_size=settings.getint("MONGODB_BUFFER_SIZE", 500),
-            retry_after=settings.getfloat("MONGODB_RETRY_AFTER", 10.0),
-            keep_raw_html=settings.getbool("RAW_HTML_ENABLED", True),
-            raw_retention_days=settings.getint("RAW_HTML_RETENTION_DAYS", 0),
+            articles=settings.get("MONGODB_ARTICLES_COLLECTION"),
+            pages=settings.get("MONGODB_PAGES_COLLECTION"),
+            buffer_size=settings.getint("MONGODB_BUFFER_SIZE"),
+            retry_after=settings.getfloat("MONGODB_RETRY_AFTER"),
+            keep_raw_html=settings.getbool("RAW_HTML_ENABLED"),
+            raw_retention_days=settings.getint("RAW_HTML_RETENTION_DAYS"),
             stats_inc=lambda key, count: crawler.stats.inc_value(key, count),
         )
         self._ticker: asyncio.Task[None] | None = None

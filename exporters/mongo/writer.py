@@ -18,8 +18,7 @@ from typing import TYPE_CHECKING, Any
 from pymongo.errors import BulkWriteError, CollectionInvalid, OperationFailure, PyMongoError
 
 from crawler.items import Article
-from exporters.mongo.spool import Spool
-from exporters.mongo.store import (
+from crawler.store.schema import (
     ARTICLE_INDEXES,
     ARTICLE_SCHEMA,
     ARTICLES,
@@ -33,6 +32,7 @@ from exporters.mongo.store import (
     upsert_page,
     utcnow,
 )
+from exporters.mongo.spool import Spool
 
 if TYPE_CHECKING:
     from datetime import datetime

@@ -12,7 +12,7 @@ from scrapy.utils.test import get_crawler
 
 from exporters.mongo.pipeline import MongoPipeline
 from tests.conftest import REPO_ROOT
-from tests.factories import make_article
+from tests.factories import make_article, with_project_settings
 
 CRAWL = textwrap.dedent(
     """
@@ -76,12 +76,14 @@ def test_crawl_stores_every_item_once_and_rerun_changes_nothing(tmp_path, mongo_
 def test_closing_lets_a_timed_flush_in_progress_finish(tmp_path, mongo_server, mongo_db):
     """close_spider during a timed flush: the batch being written is stored, not dropped or spooled."""
     crawler = get_crawler(
-        settings_dict={
-            "MONGODB_URI": mongo_server,
-            "MONGODB_DATABASE": mongo_db.name,
-            "MONGODB_FLUSH_INTERVAL": 0.01,
-            "MONGODB_SPOOL_DIR": str(tmp_path / "spool"),
-        }
+        settings_dict=with_project_settings(
+            {
+                "MONGODB_URI": mongo_server,
+                "MONGODB_DATABASE": mongo_db.name,
+                "MONGODB_FLUSH_INTERVAL": 0.01,
+                "MONGODB_SPOOL_DIR": str(tmp_path / "spool"),
+            }
+        )
     )
     crawler._apply_settings()
     articles = [

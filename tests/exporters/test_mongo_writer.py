@@ -14,7 +14,7 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from crawler.normalize import normalize_article
-from exporters.mongo.store import describe_validation_error, page_html, upsert_article
+from crawler.store.schema import describe_validation_error, page_html, upsert_article
 from exporters.mongo.writer import ArticleWriter, ensure_articles_collection
 from tests.factories import make_article
 

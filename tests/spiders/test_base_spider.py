@@ -11,19 +11,20 @@ from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.http import HtmlResponse, XmlResponse
 from scrapy.utils.test import get_crawler
 
+from crawler.items import VN_TZ
 from crawler.middlewares.retry_after import retry_after_seconds
 from crawler.replay import ReplaySite, load_corpus
 from crawler.replay.middleware import ReplayMiddleware
 from crawler.replay.site import path_key
-from crawler.sources import VN_TZ
 from spiders.base import NewsSpider, parse_bound, parse_feed_date
 from spiders.outlets import SPIDERS
+from tests.factories import with_project_settings
 
 SITE = ReplaySite(load_corpus(["own"], outlets=["vnexpress", "dantri"]))
 
 
 def _spider(outlet: str = "vnexpress", settings: dict | None = None, **kwargs):
-    crawler = get_crawler(SPIDERS[outlet], settings)
+    crawler = get_crawler(SPIDERS[outlet], with_project_settings(settings))
     return crawler._create_spider(**kwargs)
 
 
@@ -105,7 +106,7 @@ def test_window_bounds_and_feed_dates():
 
 
 def test_replay_middleware_rewrites_and_restores_the_url():
-    crawler = get_crawler(settings_dict={"REPLAY_URL": "http://127.0.0.1:9"})
+    crawler = get_crawler(settings_dict=with_project_settings({"REPLAY_URL": "http://127.0.0.1:9"}))
     mw = ReplayMiddleware.from_crawler(crawler)
     request = Request("https://www.vietnamplus.vn/a-post1.vnp?x=1")
     sent = mw.process_request(request)
@@ -121,7 +122,7 @@ def test_replay_middleware_rewrites_and_restores_the_url():
     ["https://vnexpress.net/moved-5099244.html", "/moved-5099244.html", "//vnexpress.net/moved-5099244.html"],
 )
 def test_a_replayed_redirect_goes_to_the_replay_too(location):
-    crawler = get_crawler(settings_dict={"REPLAY_URL": "http://127.0.0.1:9"})
+    crawler = get_crawler(settings_dict=with_project_settings({"REPLAY_URL": "http://127.0.0.1:9"}))
     replay, redirect = ReplayMiddleware.from_crawler(crawler), RedirectMiddleware.from_crawler(crawler)
     request = Request("https://vnexpress.net/old-5099243.html", meta={"vnnews_article": "k"})
     sent = replay.process_request(request)

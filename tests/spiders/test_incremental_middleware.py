@@ -13,8 +13,9 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
 from crawler.middlewares.incremental import IncrementalMiddleware
-from exporters.mongo.connection import MongoConnection
+from crawler.store.connection import MongoConnection
 from spiders.outlets import SPIDERS
+from tests.factories import with_project_settings
 
 LISTING = "https://vnexpress.net/thoi-su"
 KNOWN = "https://vnexpress.net/da-luu-5099240.html"
@@ -22,7 +23,9 @@ NEW = "https://vnexpress.net/chay-rung-o-nghe-an-5099243.html"
 
 
 def _middleware(uri: str, db: str, **settings: Any) -> IncrementalMiddleware:
-    crawler = get_crawler(SPIDERS["vnexpress"], {"MONGODB_URI": uri, "MONGODB_DATABASE": db, **settings})
+    crawler = get_crawler(
+        SPIDERS["vnexpress"], with_project_settings({"MONGODB_URI": uri, "MONGODB_DATABASE": db, **settings})
+    )
     crawler.spider = crawler._create_spider()
     return IncrementalMiddleware.from_crawler(crawler)
 

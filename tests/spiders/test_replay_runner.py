@@ -11,8 +11,8 @@ from pathlib import Path
 import pymongo
 import pytest
 
-from crawler.embedded import EmbeddedServer
 from crawler.replay import ReplayServer, ReplaySite, load_corpus
+from crawler.store.embedded import EmbeddedServer
 from tests.conftest import REPO_ROOT
 from tests.spiders.conftest import outlet_stats
 

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from crawler.extraction import extract_article
 from crawler.normalize import canonical_url
+from tests.factories import run_flow
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 VN = timezone(timedelta(hours=7))
@@ -57,7 +57,7 @@ NEWS = {
 
 def test_page_with_only_a_video_object_is_a_video() -> None:
     url = "https://baodiaphuong.example.vn/video/mua-dau-mua-1001.html"
-    result = extract_article(page(head=jsonld(VIDEO)), url, fetched_at=NOW)
+    result = run_flow(page(head=jsonld(VIDEO)), url, fetched_at=NOW)
     assert result.page_type == "video"
     assert result.article is not None and result.article.page_type == "video"
     assert result.article.published_at == datetime(2026, 5, 2, 10, 30, tzinfo=UTC)
@@ -65,13 +65,13 @@ def test_page_with_only_a_video_object_is_a_video() -> None:
 
 def test_article_with_an_embedded_video_is_an_article() -> None:
     url = "https://baodiaphuong.example.vn/xa-hoi/mua-dau-mua-1001.html"
-    result = extract_article(page(head=jsonld(NEWS, VIDEO)), url, fetched_at=NOW)
+    result = run_flow(page(head=jsonld(NEWS, VIDEO)), url, fetched_at=NOW)
     assert result.page_type == "article"
 
 
 def test_domain_is_the_canonical_urls_host() -> None:
     head = ARTICLE_HEAD + '<link rel="canonical" href="https://znews.vn/mua-dau-mua-post1001.html">'
-    result = extract_article(page(head=head), "https://zingnews.vn/mua-dau-mua-post1001.html", fetched_at=NOW)
+    result = run_flow(page(head=head), "https://zingnews.vn/mua-dau-mua-post1001.html", fetched_at=NOW)
     article = result.article
     assert article is not None
     assert article.url == "https://znews.vn/mua-dau-mua-post1001.html"
@@ -83,7 +83,7 @@ def test_domain_is_the_canonical_urls_host() -> None:
 def test_bad_canonical_port_falls_back_to_the_fetched_url(port: str) -> None:
     url = "https://baodiaphuong.example.vn/xa-hoi/mua-dau-mua-1001.html"
     head = ARTICLE_HEAD + f'<link rel="canonical" href="https://baodiaphuong.example.vn:{port}/x.html">'
-    result = extract_article(page(head=head), url, fetched_at=NOW)
+    result = run_flow(page(head=head), url, fetched_at=NOW)
     assert result.page_type == "article" and result.article is not None
     assert result.article.url == url
     assert result.article.domain == "baodiaphuong.example.vn"
@@ -91,16 +91,14 @@ def test_bad_canonical_port_falls_back_to_the_fetched_url(port: str) -> None:
 
 
 def test_fetched_url_with_a_bad_port_is_a_clear_error() -> None:
-    result = extract_article(page(head=ARTICLE_HEAD), "https://vnexpress.net:99999/x.html", fetched_at=NOW)
+    result = run_flow(page(head=ARTICLE_HEAD), "https://vnexpress.net:99999/x.html", fetched_at=NOW)
     assert (result.page_type, result.article) == ("error", None)
     assert result.error is not None and result.error.startswith("unusable URL")
 
 
 def test_dashed_date_in_the_url_is_collected() -> None:
     url = "https://baodiaphuong.example.vn/xa-hoi/mua-lon-2012-12-25-1001.html"
-    article = extract_article(
-        page(head='<meta property="og:type" content="article">'), url, fetched_at=NOW
-    ).article
+    article = run_flow(page(head='<meta property="og:type" content="article">'), url, fetched_at=NOW).article
     assert article is not None
     assert article.published_at == datetime(2012, 12, 25, tzinfo=VN)
     assert (article.published.source, article.published.precision) == ("url", "day")
@@ -124,7 +122,7 @@ VNEXPRESS_URL = "https://vnexpress.net/mua-dau-mua-o-ha-noi-1001.html"
 
 def test_bold_signature_with_a_note_gives_the_author_and_no_credit() -> None:
     html = vnexpress_page("<p class='Normal'><strong>Quỳnh Anh (tổng hợp)</strong></p>")
-    article = extract_article(html, VNEXPRESS_URL, fetched_at=NOW).article
+    article = run_flow(html, VNEXPRESS_URL, fetched_at=NOW).article
     assert article is not None
     assert (article.authors, article.credit) == (["Quỳnh Anh"], None)
     assert article.body.endswith("Đoạn 3.")
@@ -132,7 +130,7 @@ def test_bold_signature_with_a_note_gives_the_author_and_no_credit() -> None:
 
 def test_bold_signature_with_an_agency_gives_author_and_credit() -> None:
     html = vnexpress_page("<p class='Normal'><strong>Tâm Hằng (TTXVN)</strong></p>")
-    article = extract_article(html, VNEXPRESS_URL, fetched_at=NOW).article
+    article = run_flow(html, VNEXPRESS_URL, fetched_at=NOW).article
     assert article is not None
     assert (article.authors, article.credit) == (["Tâm Hằng"], "TTXVN")
 
@@ -148,9 +146,7 @@ def test_bold_signature_with_an_agency_gives_author_and_credit() -> None:
 )
 def test_closing_line_that_is_not_a_source_stays_in_the_body(last: str) -> None:
     url = "https://baodiaphuong.example.vn/xa-hoi/mua-dau-mua-1001.html"
-    article = extract_article(
-        page(PARAGRAPHS + f"<p>{last}</p>", head=ARTICLE_HEAD), url, fetched_at=NOW
-    ).article
+    article = run_flow(page(PARAGRAPHS + f"<p>{last}</p>", head=ARTICLE_HEAD), url, fetched_at=NOW).article
     assert article is not None
     assert article.credit is None
     assert article.body.endswith(last)
@@ -166,9 +162,7 @@ def test_closing_line_that_is_not_a_source_stays_in_the_body(last: str) -> None:
 )
 def test_closing_source_line_is_the_credit(last: str, credit: str) -> None:
     url = "https://baodiaphuong.example.vn/xa-hoi/mua-dau-mua-1001.html"
-    article = extract_article(
-        page(PARAGRAPHS + f"<p>{last}</p>", head=ARTICLE_HEAD), url, fetched_at=NOW
-    ).article
+    article = run_flow(page(PARAGRAPHS + f"<p>{last}</p>", head=ARTICLE_HEAD), url, fetched_at=NOW).article
     assert article is not None
     assert article.credit == credit
     assert article.body.endswith("Đoạn 3.")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crawler.extraction import extract_article
+from tests.factories import run_flow
 
 URL = "https://baodiaphuong.example.vn/xa-hoi/bai-viet-1001.html"
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
@@ -54,7 +54,7 @@ def to_cp1258(text: str) -> bytes:
 
 
 def test_clean_article_reads() -> None:
-    result = extract_article(ARTICLE.encode("utf-8"), URL, fetched_at=NOW)
+    result = run_flow(ARTICLE.encode("utf-8"), URL, fetched_at=NOW)
     assert result.page_type == "article" and result.article is not None
     assert result.article.published_at == datetime(2026, 5, 2, 10, 30, tzinfo=UTC)
 
@@ -72,26 +72,26 @@ def test_clean_article_reads() -> None:
     ],
 )
 def test_unreadable_pages_give_an_error(data: bytes | str, reason: str) -> None:
-    result = extract_article(data, URL, fetched_at=NOW)
+    result = run_flow(data, URL, fetched_at=NOW)
     assert result.page_type == "error" and result.article is None
     assert result.error and reason.lower() in result.error.lower()
 
 
 def test_wrong_arguments_do_not_raise() -> None:
-    assert extract_article(ARTICLE, "", fetched_at=NOW).page_type == "error"
-    assert extract_article(None, URL, fetched_at=NOW).page_type == "error"  # type: ignore[arg-type]
+    assert run_flow(ARTICLE, "", fetched_at=NOW).page_type == "error"
+    assert run_flow(None, URL, fetched_at=NOW).page_type == "error"  # type: ignore[arg-type]
 
 
 def test_truncated_html_gives_best_result() -> None:
     cut = ARTICLE[: ARTICLE.index("Đoạn 2") + 3]
-    result = extract_article(cut.encode("utf-8"), URL, fetched_at=NOW)
+    result = run_flow(cut.encode("utf-8"), URL, fetched_at=NOW)
     assert result.article is not None
     assert result.article.title == "Mưa đầu mùa ở Hà Nội"
     assert "Đoạn 1" in result.article.body
 
 
 def test_cp1258_page_declared_utf8_is_read_and_nfc() -> None:
-    result = extract_article(to_cp1258(ARTICLE), URL, fetched_at=NOW)
+    result = run_flow(to_cp1258(ARTICLE), URL, fetched_at=NOW)
     article = result.article
     assert article is not None
     assert article.title == "Mưa đầu mùa ở Hà Nội"
@@ -102,29 +102,25 @@ def test_cp1258_page_declared_utf8_is_read_and_nfc() -> None:
 
 def test_cp1258_page_declared_latin1() -> None:
     data = to_cp1258(page(f"<p>{TEXT}</p>" * 3, head='<meta charset="iso-8859-1">'))
-    article = extract_article(data, URL, fetched_at=NOW).article
+    article = run_flow(data, URL, fetched_at=NOW).article
     assert article is not None and TEXT in article.body
 
 
 def test_utf8_page_declared_cp1258_and_missing_charset() -> None:
     for head in ('<meta charset="windows-1258">', ""):
-        article = extract_article(
-            page(f"<p>{TEXT}</p>" * 3, head=head).encode("utf-8"), URL, fetched_at=NOW
-        ).article
+        article = run_flow(page(f"<p>{TEXT}</p>" * 3, head=head).encode("utf-8"), URL, fetched_at=NOW).article
         assert article is not None and TEXT in article.body
 
 
 def test_http_charset_argument_is_used_when_it_decodes() -> None:
-    result = extract_article(
-        to_cp1258(page(f"<p>{TEXT}</p>" * 3, head="")), URL, fetched_at=NOW, encoding="cp1258"
-    )
+    result = run_flow(to_cp1258(page(f"<p>{TEXT}</p>" * 3, head="")), URL, fetched_at=NOW, encoding="cp1258")
     assert result.article is not None and result.article.raw is not None
     assert result.article.raw.encoding == "cp1258"
 
 
 def test_decomposed_utf8_is_composed() -> None:
     nfd = unicodedata.normalize("NFD", ARTICLE)
-    article = extract_article(nfd.encode("utf-8"), URL, fetched_at=NOW).article
+    article = run_flow(nfd.encode("utf-8"), URL, fetched_at=NOW).article
     assert article is not None and article.title == "Mưa đầu mùa ở Hà Nội"
 
 
@@ -133,14 +129,14 @@ def test_five_megabyte_page() -> None:
     data = page(f"<p>{TEXT}</p>" * 3 + f"<aside>{filler}</aside>").encode("utf-8")
     assert len(data) > 3_000_000
     start = time.monotonic()
-    result = extract_article(data, URL, fetched_at=NOW)
+    result = run_flow(data, URL, fetched_at=NOW)
     assert time.monotonic() - start < 30
     assert result.article is not None and TEXT in result.article.body
 
 
 def test_naive_fetch_time_is_vietnamese_local_time() -> None:
     # As parse_date and select_dates read a naive time: 09:00 naive is 09:00+07:00, 02:00 UTC.
-    article = extract_article(ARTICLE, URL, fetched_at=datetime(2026, 12, 1, 9, 0)).article
+    article = run_flow(ARTICLE, URL, fetched_at=datetime(2026, 12, 1, 9, 0)).article
     assert article is not None
     assert article.fetched_at == datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
     assert any("Vietnamese local time" in w for w in article.extraction.warnings)
@@ -151,8 +147,8 @@ def test_naive_fetch_time_resolves_relative_dates_as_local_time() -> None:
         '<meta property="article:published_time" content="2026-05-02T17:30:00+07:00">',
         '<meta property="article:published_time" content="2 giờ trước">',
     )
-    naive = extract_article(html, URL, fetched_at=datetime(2026, 12, 1, 9, 0)).article
-    aware = extract_article(html, URL, fetched_at=datetime(2026, 12, 1, 2, 0, tzinfo=UTC)).article
+    naive = run_flow(html, URL, fetched_at=datetime(2026, 12, 1, 9, 0)).article
+    aware = run_flow(html, URL, fetched_at=datetime(2026, 12, 1, 2, 0, tzinfo=UTC)).article
     assert naive is not None and aware is not None
     assert naive.published_at == aware.published_at == datetime(2026, 12, 1, 0, 0, tzinfo=UTC)
 
@@ -206,19 +202,19 @@ def error_page(title: str) -> str:
     ],
 )
 def test_pages_that_are_not_news(html: str, page_type: str, reason: str) -> None:
-    result = extract_article(html.encode("utf-8"), URL, fetched_at=NOW)
+    result = run_flow(html.encode("utf-8"), URL, fetched_at=NOW)
     assert (result.page_type, result.article) == (page_type, None)
     assert result.error and reason in result.error
 
 
 def test_article_mentioning_captcha_is_still_an_article() -> None:
     body = f"<p>{TEXT} Hệ thống captcha mới được áp dụng cho cổng dịch vụ công.</p>" * 4
-    assert extract_article(page(body), URL, fetched_at=NOW).page_type == "article"
+    assert run_flow(page(body), URL, fetched_at=NOW).page_type == "article"
 
 
 def test_self_refresh_is_not_a_redirect() -> None:
     html = ARTICLE.replace("<title>", '<meta http-equiv="refresh" content="1800"><title>')
-    assert extract_article(html, URL, fetched_at=NOW).page_type == "article"
+    assert run_flow(html, URL, fetched_at=NOW).page_type == "article"
 
 
 @pytest.mark.parametrize(
@@ -232,7 +228,7 @@ def test_self_refresh_is_not_a_redirect() -> None:
 def test_article_whose_title_has_error_words_is_an_article(title: str) -> None:
     body = "".join(f"<p>{TEXT} Đoạn {i}.</p>" for i in range(4))
     with_signals = page(body).replace("Mưa đầu mùa ở Hà Nội", title)
-    result = extract_article(with_signals, URL, fetched_at=NOW)
+    result = run_flow(with_signals, URL, fetched_at=NOW)
     assert result.page_type == "article" and result.article is not None
     assert result.article.title == title
     # Without og:type or a published time the title alone must still not make it an error page.
@@ -240,5 +236,5 @@ def test_article_whose_title_has_error_words_is_an_article(title: str) -> None:
         f"<html><head><title>{title}</title></head>"
         f"<body><article><h1>{title}</h1>{body}</article></body></html>"
     )
-    result = extract_article(bare, URL, fetched_at=NOW)
+    result = run_flow(bare, URL, fetched_at=NOW)
     assert result.page_type == "article" and result.article is not None

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.extraction.evaluate import FIELDS, evaluate, summary
+from crawler.evaluate import FIELDS, evaluate, summary
 
 FLOORS = json.loads((Path(__file__).parent / "quality_floors.json").read_text(encoding="utf-8"))
 EPSILON = 1e-9

@@ -10,6 +10,7 @@ import pymongo
 import pytest
 from pymongo import AsyncMongoClient
 
+from crawler.commands.stories import run as stories_command
 from crawler.normalize import body_hash
 from crawler.stories import (
     StoryConfig,
@@ -19,7 +20,6 @@ from crawler.stories import (
     assign_unassigned,
     ensure_story_indexes,
 )
-from crawler.stories.cli import run as stories_command
 from crawler.stories.samples import SAMPLES
 
 T0 = datetime(2026, 7, 17, 8, 0, tzinfo=UTC)

@@ -1,0 +1,97 @@
+"""One MongoDB connection per crawl, shared by every component that needs the store.
+
+The URI comes from the MONGODB_URI setting (or environment); without one the embedded server is
+started. Components call `get_database(crawler)`; the connection closes when the engine stops.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import TYPE_CHECKING, Any
+
+from pymongo import AsyncMongoClient, MongoClient
+from scrapy import signals
+
+from crawler.store.embedded import EmbeddedServer
+
+if TYPE_CHECKING:
+    from pymongo.asynchronous.database import AsyncDatabase
+    from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
+
+_CREDENTIALS = re.compile(r"(?<=://)([^:@/]+):([^@/]*)@")
+
+CLIENT_OPTIONS: dict[str, Any] = {"tz_aware": True, "appname": "vnnews"}
+
+
+def redact_uri(uri: str) -> str:
+    """The URI as it may appear in logs: the password replaced by ***."""
+    return _CREDENTIALS.sub(r"\1:***@", uri)
+
+
+def configured_uri(settings: BaseSettings | None = None) -> str | None:
+    """MONGODB_URI from Scrapy settings, else from the environment; None means 'embedded'."""
+    uri = settings.get("MONGODB_URI") if settings is not None else None
+    return uri or os.environ.get("MONGODB_URI") or None
+
+
+def resolve_uri(settings: BaseSettings | None = None) -> tuple[str, EmbeddedServer | None]:
+    """The store's URI, starting the embedded server when none is configured.
+
+    The caller owns the returned server (None when an external MongoDB is used) and stops it.
+    """
+    if uri := configured_uri(settings):
+        return uri, None
+    data_dir = settings.get("VNNEWS_EMBEDDED_DIR") if settings is not None else None
+    server = EmbeddedServer(data_dir or None)
+    return server.start(), server
+
+
+def database_name(settings: BaseSettings | None = None) -> str:
+    name = settings.get("MONGODB_DATABASE") if settings is not None else None
+    return name or os.environ.get("MONGODB_DATABASE") or "vnnews"
+
+
+def sync_client(uri: str, timeout_ms: int = 10_000) -> MongoClient:
+    """A blocking client for command-line tools (never used inside a crawl)."""
+    return MongoClient(uri, serverSelectionTimeoutMS=timeout_ms, **CLIENT_OPTIONS)
+
+
+class MongoConnection:
+    """The crawl's client and, when needed, the embedded server it started."""
+
+    def __init__(self, uri: str, db_name: str, timeout_ms: int, server: EmbeddedServer | None) -> None:
+        self.uri = uri
+        self.server = server
+        self.client: AsyncMongoClient = AsyncMongoClient(
+            uri, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms, **CLIENT_OPTIONS
+        )
+        self.database: AsyncDatabase = self.client[db_name]
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> MongoConnection:
+        existing = getattr(crawler, "_vnnews_mongo", None)
+        if existing is not None:
+            return existing
+        uri, server = resolve_uri(crawler.settings)
+        conn = cls(
+            uri,
+            database_name(crawler.settings),
+            crawler.settings.getint("MONGODB_SERVER_TIMEOUT_MS"),
+            server,
+        )
+        crawler._vnnews_mongo = conn  # type: ignore[attr-defined]
+        crawler.signals.connect(conn.close, signal=signals.engine_stopped)
+        return conn
+
+    async def close(self) -> None:
+        await self.client.close()
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+
+
+def get_database(crawler: Crawler) -> AsyncDatabase:
+    """The crawl's database; the first caller opens the connection."""
+    return MongoConnection.from_crawler(crawler).database
