@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
+from crawler.commands.common import print_table
 from crawler.commands.stories import format_story, latest_stories_pipeline
 from crawler.outlets import OUTLETS
 from crawler.replay import ReplayServer, ReplaySite, load_corpus
@@ -52,14 +53,7 @@ def outlet_summary(stats: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str
 
 
 def print_summary(rows: Mapping[str, Mapping[str, int]], out: TextIO = sys.stdout) -> None:
-    names = [name for name, _ in COLUMNS]
-    out.write(f"{'outlet':<12}" + "".join(f"{n:>10}" for n in names) + "\n")
-    totals = dict.fromkeys(names, 0)
-    for outlet, row in rows.items():
-        out.write(f"{outlet:<12}" + "".join(f"{row[n]:>10}" for n in names) + "\n")
-        for n in names:
-            totals[n] += row[n]
-    out.write(f"{'total':<12}" + "".join(f"{totals[n]:>10}" for n in names) + "\n")
+    print_table([name for name, _ in COLUMNS], rows, out)
 
 
 def print_latest(uri: str, database: str, out: TextIO = sys.stdout, limit: int = 5) -> None:
