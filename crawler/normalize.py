@@ -14,6 +14,8 @@ from datetime import UTC
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from w3lib.url import canonicalize_url
+
 from crawler.items import Article
 
 # Query parameters that only say where a click came from; everything else may identify the article.
@@ -37,13 +39,14 @@ def nfc(text: str) -> str:
 def canonical_url(url: str) -> str:
     """One spelling per article: https, lower-case host without `www.`/`m.`, no fragment or tracking.
 
-    Scheme and the mobile host are folded because the outlets serve the same article on both.
-    Raises ValueError (naming the URL) for a URL no request could use: a port that is not a number
-    from 0 to 65535, or a malformed IPv6 host.
+    Scheme and the mobile host are folded because the outlets serve the same article on both. The
+    path is percent-encoded (UTF-8, NFC first) by w3lib, so `/tést-1.htm` and `/t%C3%A9st-1.htm` are
+    one `_id`. Raises ValueError (naming the URL) for a URL no request could use: a port that is not a
+    number from 0 to 65535, or a malformed IPv6 host.
     """
     try:
-        parts = urlsplit(url.strip())
-        port = parts.port
+        port = urlsplit(url.strip()).port
+        parts = urlsplit(canonicalize_url(unicodedata.normalize("NFC", url.strip())))
     except ValueError as exc:
         raise ValueError(f"unusable URL {url!r}: {exc}") from exc
     host = (parts.hostname or "").lower().rstrip(".")
