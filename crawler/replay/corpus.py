@@ -95,15 +95,24 @@ def shared_pages(fixtures: Path | None = None) -> list[ReplayPage]:
     return list(_read_manifest(fixtures / "MANIFEST.tsv", fixtures / "pages", "shared"))
 
 
+def manifest_pages(manifest: Path) -> list[ReplayPage]:
+    """Pages listed in a MANIFEST.tsv of one's own (file paths relative to its folder): a new outlet's."""
+    return list(_read_manifest(manifest, manifest.parent, str(manifest)))
+
+
 def load_corpus(
     names: Iterable[str] = ("own", "shared"), outlets: Iterable[str] | None = None
 ) -> list[ReplayPage]:
-    """Pages of the named corpora (unknown names raise), optionally only some outlets."""
+    """Pages of the named corpora (`own`, `shared`, or the path of a MANIFEST.tsv), optionally only some
+    outlets; an unknown name raises."""
     loaders = {"own": own_pages, "shared": shared_pages}
     pages: list[ReplayPage] = []
     for name in names:
+        if name.endswith(".tsv"):
+            pages.extend(manifest_pages(Path(name)))
+            continue
         if name not in loaders:
-            raise ValueError(f"unknown corpus {name!r}; use {', '.join(loaders)}")
+            raise ValueError(f"unknown corpus {name!r}; use {', '.join(loaders)} or a MANIFEST.tsv path")
         pages.extend(loaders[name]())
     wanted = set(outlets) if outlets is not None else None
     return [p for p in pages if wanted is None or p.outlet in wanted]
