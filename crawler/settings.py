@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import os
 
-BOT_NAME = "vnnews"
-SPIDER_MODULES = ["spiders"]
-NEWSPIDER_MODULE = "spiders"
+BOT_NAME = "vnnews"  # the project's name in Scrapy's logs and stats
+SPIDER_MODULES = ["spiders"]  # where the spiders are: one per outlet, generated from crawler/outlets
+NEWSPIDER_MODULE = "spiders"  # where `scrapy genspider` would put a spider (vnnews never needs one)
 
 # -- politeness (live crawls) --------------------------------------------------------------------
-USER_AGENT = "vnnews/0.1 (+https://github.com/vnnews/vnnews; news research crawler)"
+USER_AGENT = "vnnews/0.1 (+https://github.com/vnnews/vnnews; news research crawler)"  # says who crawls
 ROBOTSTXT_OBEY = True  # robots.txt is obeyed on every outlet
 CONCURRENT_REQUESTS = 16  # requests in flight across all outlets of one process
 CONCURRENT_REQUESTS_PER_DOMAIN = 2  # requests in flight to one outlet
@@ -36,10 +36,12 @@ COOKIES_ENABLED = False  # no cookies: every fetch is a first visit
 TELNETCONSOLE_ENABLED = False  # no telnet console on a crawler that runs unattended
 
 # -- spiders (docs/spiders.md) ------------------------------------------------------------------
+# Downloader middlewares of our own, in Scrapy's order numbers.
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.retry_after.RetryAfterMiddleware": 560,  # just below RetryMiddleware (550)
     "crawler.replay.middleware.ReplayMiddleware": 990,  # off unless REPLAY_URL is set
 }
+# Spider middlewares of our own: the incremental skip and the page budget.
 SPIDER_MIDDLEWARES = {
     "crawler.middlewares.incremental.IncrementalMiddleware": 950,  # skips article URLs already stored
     "crawler.middlewares.incremental.PageBudgetMiddleware": 940,  # -a max_pages=N
@@ -56,6 +58,7 @@ INCREMENTAL_SKIP_DAYS = 30.0  # days a URL that was not news (e.g. a redirect pa
 REPLAY_URL = os.environ.get("VNNEWS_REPLAY_URL")  # http://127.0.0.1:PORT: fetch from the local replay
 
 # -- pipelines: the stages after the spider, in order (docs/architecture.md) ----------------------
+# The stages after the spider, each one thing, in this order (the one list; docs/architecture.md).
 ITEM_PIPELINES = {
     "crawler.pipelines.extract.ExtractPipeline": 100,  # page → fields and date candidates
     "crawler.pipelines.dates.DatesPipeline": 200,  # choose the dates, keep where each came from
@@ -86,6 +89,6 @@ RAW_HTML_ENABLED = True  # keep the raw page of every article for re-extraction
 RAW_HTML_RETENTION_DAYS = 0  # days raw pages are kept; 0 keeps them forever
 
 # -- engine -----------------------------------------------------------------------------------------
-TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"  # asyncio: pymongo's async client
 FEED_EXPORT_ENCODING = "utf-8"  # feed exports (-O out.jsonl) write Vietnamese as it is
 LOG_LEVEL = os.environ.get("VNNEWS_LOG_LEVEL", "INFO")  # DEBUG, INFO, WARNING, ERROR
