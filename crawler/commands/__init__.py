@@ -1,0 +1,1 @@
+"""The `vnnews` subcommands, one module each; crawler/cli.py dispatches to them."""
