@@ -3,6 +3,10 @@
 When MongoDB is unreachable or a write fails, each batch is written to its own file (fsynced, renamed
 into place, so a killed crawl leaves no half file) and replayed, oldest first, when the store is back.
 Replays are harmless because every write is an idempotent upsert.
+
+A file damaged anyway (a full disk, a copy cut short, bytes that are not UTF-8) loses nothing that can
+be read: good lines are written, and each bad line is kept as it was in `<spool>/corrupt/<file>` with
+a log line that says which line and why, for a person to look at.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ _JSON = json_util.JSONOptions(json_mode=json_util.JSONMode.CANONICAL, tz_aware=T
 class Spool:
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
+        self.corrupt_directory = self.directory.parent / "corrupt"
+        self.set_aside = 0  # bad lines kept in corrupt_directory by this process
 
     def append(self, entries: list[dict[str, Any]]) -> Path:
         """Persist one batch; returns its file."""
@@ -47,18 +53,45 @@ class Spool:
         return sorted(self.directory.glob("*.jsonl"), key=lambda p: (p.stat().st_mtime_ns, p.name))
 
     def read(self, path: Path) -> Iterator[dict[str, Any]]:
-        with path.open(encoding="utf-8") as fh:
-            for line_no, line in enumerate(fh, 1):
-                if not line.strip():
+        """The spooled entries of one file; a line that cannot be one is set aside, never dropped."""
+        with path.open("rb") as fh:
+            for line_no, raw in enumerate(fh, 1):
+                if not raw.strip():
                     continue
-                try:
-                    yield json_util.loads(line, json_options=_JSON)
-                except ValueError:
-                    logger.error("Skipping unreadable line %d of spool file %s", line_no, path)
+                entry, problem = _entry(raw)
+                if entry is not None:
+                    yield entry
+                    continue
+                self._set_aside(path, raw)
+                logger.error(
+                    "Spool file %s, line %d: %s; kept in %s", path, line_no, problem, self.corrupt_directory
+                )
+
+    def _set_aside(self, path: Path, raw: bytes) -> None:
+        self.corrupt_directory.mkdir(parents=True, exist_ok=True)
+        with (self.corrupt_directory / path.name).open("ab") as fh:
+            fh.write(raw if raw.endswith(b"\n") else raw + b"\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        self.set_aside += 1
 
     def pending_count(self) -> int:
-        return sum(sum(1 for line in p.open(encoding="utf-8") if line.strip()) for p in self.files())
+        return sum(sum(1 for line in p.open("rb") if line.strip()) for p in self.files())
 
     @staticmethod
     def remove(path: Path) -> None:
         path.unlink(missing_ok=True)
+
+
+def _entry(raw: bytes) -> tuple[dict[str, Any] | None, str]:
+    """A spool line as an entry (an article document and when it was seen), or why it is not one."""
+    try:
+        entry = json_util.loads(raw.decode("utf-8"), json_options=_JSON)
+    except UnicodeDecodeError:
+        return None, "not UTF-8"
+    except ValueError as exc:
+        return None, f"not JSON ({str(exc)[:80]})"
+    article = entry.get("article") if isinstance(entry, dict) else None
+    if not isinstance(article, dict) or not article.get("_id") or "seen_at" not in entry:
+        return None, "not a spooled article (no article._id or seen_at)"
+    return entry, ""
