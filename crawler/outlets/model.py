@@ -12,15 +12,13 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from lxml.cssselect import CSSSelector
+from lxml.html import HtmlElement
 
 from crawler.items import VN_TZ
-
-if TYPE_CHECKING:
-    from lxml.html import HtmlElement
 
 # One slug segment of an article URL: lower-case words joined by hyphens.
 SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -93,7 +91,7 @@ class Rules:
     def first(self, group: str, tree: HtmlElement) -> HtmlElement | None:
         """First element matched by the group's selectors, trying them in order."""
         for selector in self.compiled[group]:
-            found = selector(tree)
+            found = _elements(selector(tree))
             if found:
                 return found[0]
         return None
@@ -101,10 +99,15 @@ class Rules:
     def all(self, group: str, tree: HtmlElement) -> list[HtmlElement]:
         """All elements matched by the first selector of the group that matches anything."""
         for selector in self.compiled[group]:
-            found = selector(tree)
+            found = _elements(selector(tree))
             if found:
-                return list(found)
+                return found
         return []
+
+
+def _elements(found: object) -> list[HtmlElement]:
+    """A CSS selector's result as elements (lxml types it as any XPath result)."""
+    return [el for el in found if isinstance(el, HtmlElement)] if isinstance(found, list) else []
 
 
 # The rules of a page no outlet declares: the generic layer alone.
