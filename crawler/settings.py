@@ -85,6 +85,8 @@ MONGODB_SERVER_TIMEOUT_MS = 3000  # how long a write waits for an unreachable se
 MONGODB_RETRY_AFTER = 10.0  # seconds to spool without trying once the server was found down
 MONGODB_SPOOL_DIR = None  # where writes wait while the store is down; None: $VNNEWS_HOME/spool
 VNNEWS_EMBEDDED_DIR = None  # the embedded store's data folder; None: $VNNEWS_HOME/db
+# seconds the shared embedded store server stays up once no process uses it (then it stops itself)
+VNNEWS_EMBEDDED_IDLE_SECONDS = float(os.environ.get("VNNEWS_EMBEDDED_IDLE_SECONDS", "300"))
 RAW_HTML_ENABLED = True  # keep the raw page of every article for re-extraction
 RAW_HTML_RETENTION_DAYS = 0  # days raw pages are kept; 0 keeps them forever
 

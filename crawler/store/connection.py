@@ -1,7 +1,9 @@
 """One MongoDB connection per crawl, shared by every component that needs the store.
 
-The URI comes from the MONGODB_URI setting (or environment); without one the embedded server is
-started. Components call `get_database(crawler)`; the connection closes when the engine stops.
+The URI comes from the MONGODB_URI setting (or environment); without one the process attaches to the
+embedded server of the data folder (starting it when none runs). Components call `get_database(crawler)`;
+the connection closes when the engine stops. Every store call of a crawl goes through the connection's
+one circuit breaker (`MongoConnection.breaker`), so an outage costs one wait, not one per article.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from pymongo import AsyncMongoClient, MongoClient
 from scrapy import signals
+from scrapy.settings import Settings
 
+from crawler.store.breaker import CircuitBreaker
 from crawler.store.embedded import EmbeddedServer
 
 if TYPE_CHECKING:
@@ -43,9 +47,19 @@ def resolve_uri(settings: BaseSettings | None = None) -> tuple[str, EmbeddedServ
     """
     if uri := configured_uri(settings):
         return uri, None
-    data_dir = settings.get("VNNEWS_EMBEDDED_DIR") if settings is not None else None
-    server = EmbeddedServer(data_dir or None)
+    settings = settings if settings is not None else default_settings()
+    server = EmbeddedServer(
+        settings.get("VNNEWS_EMBEDDED_DIR") or None,
+        idle_seconds=settings.getfloat("VNNEWS_EMBEDDED_IDLE_SECONDS"),
+    )
     return server.start(), server
+
+
+def default_settings() -> Settings:
+    """crawler/settings.py as Scrapy settings, for commands that run outside a crawl."""
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    return settings
 
 
 def database_name(settings: BaseSettings | None = None) -> str:
@@ -61,9 +75,17 @@ def sync_client(uri: str, timeout_ms: int = 10_000) -> MongoClient:
 class MongoConnection:
     """The crawl's client and, when needed, the embedded server it started."""
 
-    def __init__(self, uri: str, db_name: str, timeout_ms: int, server: EmbeddedServer | None) -> None:
+    def __init__(
+        self,
+        uri: str,
+        db_name: str,
+        timeout_ms: int,
+        server: EmbeddedServer | None,
+        breaker: CircuitBreaker | None = None,
+    ) -> None:
         self.uri = uri
         self.server = server
+        self.breaker = breaker or CircuitBreaker(retry_after=0.0)
         self.client: AsyncMongoClient = AsyncMongoClient(
             uri, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms, **CLIENT_OPTIONS
         )
@@ -80,6 +102,10 @@ class MongoConnection:
             database_name(crawler.settings),
             crawler.settings.getint("MONGODB_SERVER_TIMEOUT_MS"),
             server,
+            CircuitBreaker(
+                crawler.settings.getfloat("MONGODB_RETRY_AFTER"),
+                count=lambda key, n: crawler.stats.inc_value(key, n),
+            ),
         )
         crawler._vnnews_mongo = conn  # type: ignore[attr-defined]
         crawler.signals.connect(conn.close, signal=signals.engine_stopped)
