@@ -16,6 +16,9 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = Path(os.environ.get("VNNEWS_SHARED_DIR", REPO_ROOT.parent / "shared"))
+# Embedded store servers started by tests (and the crawls they run) stop soon after their last user,
+# instead of lingering for the production idle time; set before crawler.settings is first imported.
+os.environ.setdefault("VNNEWS_EMBEDDED_IDLE_SECONDS", "5")
 
 
 @pytest.fixture(scope="session")
