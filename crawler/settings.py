@@ -90,6 +90,15 @@ VNNEWS_EMBEDDED_IDLE_SECONDS = float(os.environ.get("VNNEWS_EMBEDDED_IDLE_SECOND
 RAW_HTML_ENABLED = True  # keep the raw page of every article for re-extraction
 RAW_HTML_RETENTION_DAYS = 0  # days raw pages are kept; 0 keeps them forever
 
+# -- many workers: a shared frontier in Redis (crawler/frontier, docs/scale-out.md) ---------------
+ADDONS = {"crawler.frontier.FrontierAddon": 0}  # switches SCHEDULER to Redis when FRONTIER_URL is set
+FRONTIER_URL = os.environ.get("VNNEWS_FRONTIER_URL")  # redis://host:6379/0 shared by workers; None: off
+FRONTIER_KEY_PREFIX = "vnnews:frontier"  # Redis keys are <prefix>:<spider>:queue|requests|leases|…
+FRONTIER_LEASE_SECONDS = 120.0  # a request taken by a worker that stops renewing it (killed) returns then
+FRONTIER_ACK_DELAY = 10.0  # seconds after its item left the pipelines that a lease ends: > a store flush
+FRONTIER_SEEN_SECONDS = 3600.0  # a finished article URL is not queued again for this long by any worker
+FRONTIER_CONNECT_TIMEOUT = 5.0  # seconds a Redis connect or command may take before it counts as failed
+
 # -- engine -----------------------------------------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"  # asyncio: pymongo's async client
 FEED_EXPORT_ENCODING = "utf-8"  # feed exports (-O out.jsonl) write Vietnamese as it is
