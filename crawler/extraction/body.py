@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import logging
+from collections.abc import Iterable
 from urllib.parse import urljoin
 
 from lxml.cssselect import CSSSelector
@@ -119,7 +120,7 @@ _CAPTION = CSSSelector(
 )
 _CREDIT = CSSSelector(".PhotoCMS_Author, .VideoCMS_Author, .author-photo, .photo-credit")
 _LOOSE_CAPTION = CSSSelector("p.Image, .image-caption")
-_IMG = CSSSelector("img, video, source")
+_IMG = CSSSelector("img, video, source, amp-img, amp-video, amp-anim")
 _IMG_ATTRS = ("data-src", "data-original", "data-lazy-src", "data-srcset", "src", "poster", "data-poster")
 
 
@@ -201,6 +202,13 @@ def _emphasised(el: HtmlElement) -> bool:
     return len("".join(inside.split())) >= len("".join(total.split()))
 
 
+def _linked(el: HtmlElement) -> bool:
+    """All of the block's text is link text: a pointer to another page, not a sentence of this one."""
+    total = "".join("".join(el.itertext()).split())
+    inside = "".join("".join(a.text_content().split()) for a in el.iter("a"))
+    return bool(total) and len(inside) >= len(total)
+
+
 def walk_blocks(container: HtmlElement) -> list[Para]:
     """Every block of text in document order; text outside blocks (`<div>text<br>text</div>`) included."""
     out: list[Para] = []
@@ -211,10 +219,13 @@ def walk_blocks(container: HtmlElement) -> list[Para]:
         right = _aligned_right(owner)
         tag = owner.tag if isinstance(owner.tag, str) else "p"
         kind = "h" if tag in _HEADINGS else "li" if tag == "li" else "p"
-        for line in text.split("\n"):
-            line = squash(line)
+        lines = [squash(line) for line in text.split("\n")]
+        if not any(lines):
+            return
+        emphasis, linked = _emphasised(owner), _linked(owner)
+        for line in lines:
             if line:
-                out.append(Para(line, kind, right, emphasis=_emphasised(owner)))
+                out.append(Para(line, kind, right, emphasis=emphasis, linked=linked))
 
     def visit(el: HtmlElement) -> None:
         parts = [el.text or ""]
@@ -245,11 +256,28 @@ def _inline_text(el: HtmlElement) -> str:
     return "".join(parts)
 
 
+# Marks, on the page's own tree, the elements a container read leaves out (removed from the copy).
+_LEAVE_OUT = "data-vnnews-leave-out"
+
+
 def read_container(
-    container: HtmlElement, rules: Rules, base_url: str
+    container: HtmlElement, rules: Rules, base_url: str, leave_out: Iterable[HtmlElement] = ()
 ) -> tuple[list[Para], list[Image], list[str]]:
-    """Paragraphs, images and captions of a body container, after generic and outlet drops."""
-    work = copy.deepcopy(container)
+    """Paragraphs, images and captions of a body container, after generic and outlet drops.
+
+    `leave_out`: elements of the page (the headline, the lead, a date line) that sit inside the
+    container but are not its text.
+    """
+    marked = [el for el in leave_out if el is not container]
+    for el in marked:
+        el.set(_LEAVE_OUT, "")
+    try:
+        work = copy.deepcopy(container)
+    finally:
+        for el in marked:
+            el.attrib.pop(_LEAVE_OUT, None)
+    for el in work.xpath(f".//*[@{_LEAVE_OUT}]"):
+        _remove(el)
     for selector in rules.compiled["drop"]:
         for el in selector(work):
             _remove(el)

@@ -15,6 +15,7 @@ class Para:
     kind: str = "p"  # "p", "h" (heading), "li", "caption"
     right: bool = False
     emphasis: bool = False
+    linked: bool = False  # all its text is link text (`Xem thêm video: …`, a related headline)
 
 
 @dataclass

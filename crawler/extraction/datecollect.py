@@ -1,7 +1,10 @@
 """Collect every date the page offers, with where it came from; the dates stage chooses.
 
 Only collection lives here: reading and choosing belong to `crawler.dates` (one date parser), which
-extraction never imports.
+extraction never imports. Sources, in the order crawler/extraction/chain.py declares: JSON-LD and meta
+("jsonld", "meta"), the outlet rule's date element ("time" for its machine attribute, "header" for its
+text), the generic layer's `<time datetime>` and displayed dates near the headline (closest first),
+and the URL last.
 """
 
 from __future__ import annotations
@@ -10,13 +13,11 @@ import html
 from typing import TYPE_CHECKING, Any
 
 from crawler.extraction.body import element_text
-from crawler.extraction.structured import Structured, text_of
+from crawler.extraction.structured import text_of
 from crawler.items import DateCandidate
 
 if TYPE_CHECKING:
-    from lxml.html import HtmlElement
-
-    from crawler.outlets.model import Rules
+    from crawler.extraction.sources import Sources
 
 # Meta keys in the order we trust them (first published key found wins within "meta").
 PUBLISHED_META = (
@@ -35,41 +36,65 @@ PUBLISHED_META = (
     "cxenseparse:recs:publishtime",
 )
 MODIFIED_META = ("article:modified_time", "datemodified", "og:updated_time", "lastmod", "last-modified")
+# Attributes of a date element that hold a machine-readable date, in the order we trust them.
+MACHINE_ATTRS = ("datetime", "data-time", "title", "content")
+# A page that labels its only displayed time "Cập nhật" (Zing 2012) shows no other publication time:
+# that time is also offered as the published one, with this warning.
+UPDATE_AS_PUBLISHED = "published time taken from the update time the page shows (no other is shown)"
 
 
-def collect_dates(tree: HtmlElement, structured: Structured, rules: Rules, url: str) -> list[DateCandidate]:
-    """Every date candidate of the page, best sources first; the URL last (the dates stage reads it)."""
-    found: list[DateCandidate] = []
+def _candidate(source: str, value: Any, kind: str = "published") -> DateCandidate | None:
+    text = text_of(value) if not isinstance(value, str) else " ".join(html.unescape(value).split())
+    return DateCandidate(source, text, kind) if text else None
 
-    def add(source: str, value: Any, kind: str = "published") -> None:
-        text = text_of(value) if not isinstance(value, str) else " ".join(html.unescape(value).split())
-        candidate = DateCandidate(source, text, kind)
-        if text and candidate not in found:
-            found.append(candidate)
 
-    article = structured.article
+def structured_dates(src: Sources) -> list[DateCandidate]:
+    found = []
+    article = src.structured.article
     if article is not None:
-        add("jsonld", article.get("datePublished"))
-        add("jsonld", article.get("uploadDate"))
-        add("jsonld", article.get("dateModified"), "modified")
-    for key in PUBLISHED_META:
-        for value in structured.all_meta(key):
-            add("meta", value)
-    for key in MODIFIED_META:
-        for value in structured.all_meta(key):
-            add("meta", value, "modified")
-    element = rules.first("date", tree)
-    if element is not None:
-        for attr in ("datetime", "data-time", "title", "content"):
-            if element.get(attr):
-                add("time", element.get(attr))
-                break
-        add("header", element_text(element))
-    else:
-        for time_el in tree.xpath(
-            "//time[@datetime][@itemprop='datePublished' or contains(@class,'publish') or @pubdate]"
-        )[:1]:
-            add("time", time_el.get("datetime"))
-            add("header", element_text(time_el))
-    add("url", url)
-    return found
+        found += [
+            _candidate("jsonld", article.get("datePublished")),
+            _candidate("jsonld", article.get("uploadDate")),
+            _candidate("jsonld", article.get("dateModified"), "modified"),
+        ]
+    for keys, kind in ((PUBLISHED_META, "published"), (MODIFIED_META, "modified")):
+        found += [_candidate("meta", v, kind) for key in keys for v in src.structured.all_meta(key)]
+    for time_el in src.tree.xpath(
+        "//time[@datetime][@itemprop='datePublished' or contains(@class,'publish') or @pubdate]"
+    )[:1]:
+        found += [_candidate("time", time_el.get("datetime")), _candidate("header", element_text(time_el))]
+    return [c for c in found if c is not None]
+
+
+def rule_dates(src: Sources) -> list[DateCandidate]:
+    element = src.rules.first("date", src.tree)
+    if element is None:
+        return []
+    found = [_candidate("time", element.get(a)) for a in MACHINE_ATTRS if element.get(a)][:1]
+    found.append(_candidate("header", element_text(element)))
+    return [c for c in found if c is not None]
+
+
+def generic_dates(src: Sources) -> list[DateCandidate]:
+    layout = src.layout
+    found = [_candidate("time", el.get("datetime")) for el in layout.time_elements]
+    found += [_candidate("header", d.text, d.kind) for d in layout.dates]
+    return [c for c in found if c is not None]
+
+
+def url_date(src: Sources) -> list[DateCandidate]:
+    return [DateCandidate("url", src.url)]
+
+
+def finish_dates(found: list[DateCandidate], warnings: list[str]) -> list[DateCandidate]:
+    """Duplicates out; a lone displayed update time also offered as the published time."""
+    unique: list[DateCandidate] = []
+    for candidate in found:
+        if candidate not in unique:
+            unique.append(candidate)
+    if not any(c.kind == "published" and c.source != "url" for c in unique):
+        updated = next((c for c in unique if c.kind == "modified" and c.source == "header"), None)
+        if updated is not None:
+            unique.insert(unique.index(updated), DateCandidate("header", updated.text, "published"))
+            warnings.append(UPDATE_AS_PUBLISHED)
+    return unique

@@ -10,6 +10,31 @@ from lxml.html import HtmlElement
 
 from crawler.extraction.structured import Structured
 
+# Interstitials are small: a challenge or access-denied page shows less text than this (characters).
+CHALLENGE_MAX_VISIBLE = 3000
+# Words an article may also contain ("captcha", "access denied") count only on pages this small.
+WEAK_CHALLENGE_MAX_VISIBLE = 1500
+# How far into the raw page challenge markers are looked for: they sit in the head or the first script.
+CHALLENGE_SCAN_CHARS = 200_000
+# A meta refresh of at most this many seconds is a redirect; a longer one is a page reloading itself.
+MAX_REFRESH_SECONDS = 10
+# A script redirect page has less visible text than this; an article can carry the same scripts.
+REDIRECT_MAX_VISIBLE = 200
+# An error page ("404 - Không tìm thấy trang") shows less text than this; articles are longer.
+ERROR_MAX_VISIBLE = 5000
+# A listing has at least this many links ...
+LISTING_MIN_LINKS = 40
+# ... and fewer body words than this; a page with more running text is an article, whatever its menus.
+LISTING_MAX_BODY_WORDS = 150
+# A run of consecutive sentence lines of at least this many words under a headline is an article (a
+# reader letter, a short story), even among hundreds of links: a listing's teasers are one line each.
+ARTICLE_RUN_WORDS = 50
+# ... made of at least this many sentences: one long teaser is not a run.
+ARTICLE_RUN_SENTENCES = 3
+# A headline has at least this many words; a section page's h1 ("Thời sự") has fewer.
+HEADLINE_MIN_WORDS = 4
+_SENTENCE_END = re.compile(r"[.!?…:;\"”)](?:\s|$)")
+
 # Markers only interstitials carry, and words an article may also contain (weak: need no article signs).
 _CHALLENGE_MARKERS = re.compile(
     r"just a moment\.\.\.|checking your browser|cf-browser-verification|challenge-platform|cf_chl_opt|"
@@ -61,11 +86,11 @@ def visible_text_length(tree: HtmlElement) -> int:
 def detect_challenge(tree: HtmlElement, raw_text: str, visible: int, looks_like_article: bool) -> str | None:
     """A bot-check or access-denied interstitial that the server answered with 200."""
     title = " ".join(str(_TITLE(tree)).split())
-    if _CHALLENGE_TITLES.match(title) and visible < 3000:
+    if _CHALLENGE_TITLES.match(title) and visible < CHALLENGE_MAX_VISIBLE:
         return f"bot challenge page ({title!r})"
-    head = raw_text[:200_000]
-    marker = _CHALLENGE_MARKERS.search(head) if visible < 3000 else None
-    if marker is None and visible < 1500 and not looks_like_article:
+    head = raw_text[:CHALLENGE_SCAN_CHARS]
+    marker = _CHALLENGE_MARKERS.search(head) if visible < CHALLENGE_MAX_VISIBLE else None
+    if marker is None and visible < WEAK_CHALLENGE_MAX_VISIBLE and not looks_like_article:
         marker = _WEAK_MARKERS.search(head)
     return f"bot challenge page (marker {marker.group(0)!r})" if marker else None
 
@@ -75,11 +100,11 @@ def detect_redirect(tree: HtmlElement, url: str, structured: Structured, visible
     refresh = structured.first_meta("refresh")
     if refresh:
         match = _REFRESH.match(refresh)
-        if match and int(match.group(1)) <= 10:
+        if match and int(match.group(1)) <= MAX_REFRESH_SECONDS:
             target = urljoin(url, match.group(2).strip())
             if target.rstrip("/") != url.rstrip("/"):
                 return f"redirect page to {target}"
-    if visible < 200 and any(_JS_REDIRECT.search(s) for s in _SCRIPTS(tree)):
+    if visible < REDIRECT_MAX_VISIBLE and any(_JS_REDIRECT.search(s) for s in _SCRIPTS(tree)):
         return "redirect page (script sends the reader elsewhere)"
     return None
 
@@ -87,14 +112,34 @@ def detect_redirect(tree: HtmlElement, url: str, structured: Structured, visible
 def detect_error(tree: HtmlElement, visible: int) -> str | None:
     """A "not found" or server-error page answered with 200; only asked when the page has no article signs."""
     title = " ".join(str(_TITLE(tree)).split())
-    if title and _ERROR_TITLES.search(title) and visible < 5000:
+    if title and _ERROR_TITLES.search(title) and visible < ERROR_MAX_VISIBLE:
         return f"error page ({title!r})"
     return None
 
 
-def looks_like_listing(tree: HtmlElement, body_words: int, has_article_signals: bool) -> bool:
-    """Many links, little running text, and no sign of a single article: a section or home page."""
-    if has_article_signals and body_words >= 80:
+def looks_like_listing(tree: HtmlElement, lines: list[str], headline: str) -> bool:
+    """Many links and little running text: a section or home page.
+
+    `lines` are the body's lines, links blanked. A headline over a long run of sentences is an
+    article however many menu and sidebar links surround it: refusing a real article loses it for good.
+    """
+    if sum(len(line.split()) for line in lines) >= LISTING_MAX_BODY_WORDS:
         return False
-    anchors = len(_ANCHORS(tree))
-    return anchors >= 40 and body_words < 150
+    if len(headline.split()) >= HEADLINE_MIN_WORDS and has_sentence_run(lines):
+        return False
+    return len(_ANCHORS(tree)) >= LISTING_MIN_LINKS
+
+
+def has_sentence_run(lines: list[str]) -> bool:
+    """Consecutive lines that are sentences, together at least ARTICLE_RUN_WORDS words."""
+    words = sentences = 0
+    for line in lines:
+        ends = len(_SENTENCE_END.findall(line + " "))
+        if ends == 0:  # a headline or a label breaks the run
+            words = sentences = 0
+            continue
+        words += len(line.split())
+        sentences += ends
+        if words >= ARTICLE_RUN_WORDS and sentences >= ARTICLE_RUN_SENTENCES:
+            return True
+    return False

@@ -1,0 +1,378 @@
+"""The generic layer: where a Vietnamese article page keeps its headline, lead, body, dates and byline,
+found with no outlet rule.
+
+Everything is measured from the headline: a page's own date, lead and byline sit next to it, while the
+dates and names of related lists, comments, sidebars and the footer sit in boxes `patterns.OUTSIDE_ARTICLE`
+names, or far away. The patterns are data (crawler/extraction/patterns.py); this module applies them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from crawler.extraction import patterns as pt
+from crawler.extraction.body import BLOCKS, element_text
+from crawler.extraction.vietnamese import fold, squash
+
+# A headline has at least this many characters: shorter h1s are logos and section names.
+MIN_HEADLINE_CHARS = 12
+# ... and at most this many: longer "headlines" are paragraphs styled as titles.
+MAX_HEADLINE_CHARS = 300
+# How alike a headline candidate and the page's metadata title must be (1 = the same text).
+HEADLINE_MATCH = 0.8
+# A lead has at least this many characters (shorter: a kicker or a date line) and at most this many.
+LEAD_MIN_CHARS = 40
+LEAD_MAX_CHARS = 1500
+# A "first bold paragraph" lead has at least this many words; shorter bold lines are sub-heads.
+LEAD_MIN_WORDS = 12
+# The lead starts within this many elements of the headline (document order); further is the body.
+MAX_LEAD_DISTANCE = 60
+# A page's own date is within this many elements before or after its headline.
+MAX_DATE_BEFORE = 40
+MAX_DATE_AFTER = 80
+# A date element with a date-like class holds at most this many characters; without one, fewer.
+MAX_DATE_CHARS = 200
+MAX_BARE_DATE_CHARS = 120
+# A link beside a date with at least this many characters is another article's headline.
+RELATED_LINK_CHARS = 20
+# A byline element holds at most this many characters: more is a paragraph that mentions an author.
+MAX_BYLINE_CHARS = 100
+# A byline is within this many elements of the headline, or of the end of the body.
+MAX_BYLINE_DISTANCE = 80
+# A breadcrumb has at most this many items; more is a menu.
+MAX_CRUMBS = 6
+# A crumb or a highlighted menu item has at most this many words.
+MAX_CRUMB_WORDS = 6
+# A body container holds at least this many characters of its own text.
+MIN_BODY_CHARS = 200
+# Text nodes shorter than this (bullets, separators, counters) do not count towards a container.
+MIN_TEXT_NODE_CHARS = 20
+_PARAGRAPH_TAGS = frozenset(("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "dd", "dt"))
+_LEAD_BLOCK_TAGS = frozenset(("p", "div", "h2", "h3", "td", "span", "strong", "b"))
+_SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "a", "select", "option", "button"))
+
+
+def hints_of(el: HtmlElement) -> str:
+    """What an element's markup says it is: its class, id, itemprop and rel, joined by spaces."""
+    return " ".join(v for a in ("class", "id", "itemprop", "rel") if (v := el.get(a)))
+
+
+def _likeness(text: str, other: str) -> float:
+    """1 for the same text (case, diacritics, punctuation ignored), less as they differ."""
+    a, b = fold(text), fold(other)
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    if a in b or b in a:
+        return min(len(a), len(b)) / max(len(a), len(b)) + 0.2
+    words_a, words_b = set(text.casefold().split()), set(other.casefold().split())
+    return len(words_a & words_b) / len(words_a | words_b)
+
+
+@dataclass(eq=False)
+class DateText:
+    """One displayed date near the headline: its text, published or modified, where and how far it is."""
+
+    text: str
+    kind: str
+    distance: int
+    element: HtmlElement
+
+
+class Layout:
+    """The generic layer's reading of one parsed page; each part is found once, when first asked for."""
+
+    def __init__(self, tree: HtmlElement, titles: tuple[str, ...]) -> None:
+        self.tree = tree
+        body = tree.find("body")
+        self.root: HtmlElement = body if body is not None else tree
+        self.titles = tuple(t for t in titles if t)
+        self.order: dict[HtmlElement, int] = {
+            el: i
+            for i, el in enumerate(self.root.iter(etree.Element))  # type: ignore[arg-type]
+        }
+        self.elements: list[HtmlElement] = list(self.order)
+
+    # ---- zones and positions
+    @cached_property
+    def _zones(self) -> list[HtmlElement]:
+        return [
+            el
+            for el in self.elements
+            if el is not self.root
+            and (el.tag in pt.OUTSIDE_TAGS or pt.OUTSIDE_ARTICLE.search(hints_of(el) or "") is not None)
+        ]
+
+    @cached_property
+    def excluded(self) -> frozenset[HtmlElement]:
+        """Every element inside related lists, comments, sidebars, footers, menus (not the headline's)."""
+        keep = set(self.headline.iterancestors()) if self.headline is not None else set()
+        inside: set[HtmlElement] = set()
+        for zone in self._zones:
+            if zone not in keep and zone not in inside:
+                inside.update(zone.iter(etree.Element))  # type: ignore[arg-type]
+        return frozenset(inside)
+
+    def distance(self, el: HtmlElement) -> int:
+        """Elements between the headline and `el` in document order (negative: before the headline)."""
+        anchor = self.anchor
+        return self.order.get(el, 0) - (self.order.get(anchor, 0) if anchor is not None else 0)
+
+    @property
+    def anchor(self) -> HtmlElement | None:
+        """What the page's own dates and byline are measured from: the headline, else the body."""
+        return self.headline if self.headline is not None else self.container
+
+    # ---- headline
+    @cached_property
+    def headline(self) -> HtmlElement | None:
+        """The article's headline: the h1 (or title-classed element) most like the page's metadata title."""
+        best: tuple[float, int, int] | None = None
+        chosen: HtmlElement | None = None
+        for el in self.elements:
+            is_h1 = el.tag == "h1"
+            if not is_h1 and not (el.tag in pt.TITLE_TAGS and pt.TITLE_HINT.search(hints_of(el) or "")):
+                continue
+            text = element_text(el)
+            if not MIN_HEADLINE_CHARS <= len(text) <= MAX_HEADLINE_CHARS:
+                continue
+            like = max((_likeness(text, t) for t in self.titles), default=0.0)
+            if not is_h1 and like < HEADLINE_MATCH:
+                continue
+            rank = (like if like >= HEADLINE_MATCH else 0.0, int(is_h1), -self.order[el])
+            if best is None or rank > best:
+                best, chosen = rank, el
+        return chosen
+
+    # ---- body container
+    @cached_property
+    def container(self) -> HtmlElement | None:
+        """The element holding most of the page's running text (links, boxes and menus not counted)."""
+        scores: dict[HtmlElement, int] = defaultdict(int)
+        for el in self.elements:
+            if el.tag in _SKIP_TAGS or el in self.excluded:
+                continue
+            own = len((el.text or "").strip()) + sum(len((c.tail or "").strip()) for c in el)
+            if own < MIN_TEXT_NODE_CHARS or any(a.tag in _SKIP_TAGS for a in el.iterancestors()):
+                continue
+            owner = self._block_owner(el)
+            target = owner.getparent() if owner.tag in _PARAGRAPH_TAGS else owner
+            if target is not None:
+                scores[target] += own
+        if not scores:
+            return None
+        best = max(scores, key=lambda e: scores[e])
+        return best if scores[best] >= MIN_BODY_CHARS else None
+
+    @staticmethod
+    def _block_owner(el: HtmlElement) -> HtmlElement:
+        node = el
+        while node.tag not in BLOCKS and node.getparent() is not None:
+            node = node.getparent()
+        return node
+
+    # ---- lead
+    @cached_property
+    def lead(self) -> HtmlElement | None:
+        """The visible lead: a sapo/lead/summary element under the headline, else its first bold paragraph."""
+        if self.headline is None:
+            return None
+        for el in self._after_headline(MAX_LEAD_DISTANCE):
+            hints = hints_of(el) or ""
+            if el.tag not in pt.LEAD_TAGS or not pt.LEAD_HINT.search(hints) or pt.NOT_LEAD.search(hints):
+                continue
+            if LEAD_MIN_CHARS <= len(element_text(el)) <= LEAD_MAX_CHARS:
+                return el
+        first = self.first_paragraph
+        if first is not None and _all_bold(first):
+            return first
+        return None
+
+    @cached_property
+    def first_paragraph(self) -> HtmlElement | None:
+        """The first block of at least LEAD_MIN_WORDS words under the headline."""
+        for el in self._after_headline(MAX_LEAD_DISTANCE):
+            if el.tag not in _LEAD_BLOCK_TAGS or self._has_block(el):
+                continue
+            if len(element_text(el).split()) >= LEAD_MIN_WORDS:
+                return el
+        return None
+
+    def _after_headline(self, limit: int) -> list[HtmlElement]:
+        start = self.order[self.headline] if self.headline is not None else 0
+        after = self.elements[start + 1 : start + 1 + limit]
+        inside = set(self.headline.iter()) if self.headline is not None else set()
+        return [e for e in after if e not in inside and e not in self.excluded]
+
+    @staticmethod
+    def _has_block(el: HtmlElement) -> bool:
+        return any(isinstance(d.tag, str) and d.tag in BLOCKS for d in el.iterdescendants())
+
+    # ---- dates
+    @cached_property
+    def dates(self) -> list[DateText]:
+        """Displayed dates near the headline, closest first; related items and boxes never count."""
+        if self.anchor is None:
+            return []
+        start = max(0, self.order[self.anchor] - MAX_DATE_BEFORE)
+        found: dict[str, DateText] = {}
+        for el in self.elements[start : self.order[self.anchor] + MAX_DATE_AFTER]:
+            if el in self.excluded or el.tag in _SKIP_TAGS or self._in_link(el):
+                continue
+            hinted = el.tag == "time" or pt.DATE_HINT.search(hints_of(el) or "") is not None
+            text = element_text(el)
+            if len(text) > (MAX_DATE_CHARS if hinted else MAX_BARE_DATE_CHARS) or not pt.DATE_DAY.search(
+                text
+            ):
+                continue
+            if self._beside_related_link(el):
+                continue
+            for phrase, kind in _date_phrases(text, need_time=not hinted):
+                seen = found.get(phrase)
+                distance = self.distance(el)
+                if seen is None or abs(distance) < abs(seen.distance):
+                    found[phrase] = DateText(phrase, kind, distance, el)
+        return sorted(found.values(), key=lambda d: (abs(d.distance), d.distance < 0))
+
+    @cached_property
+    def time_elements(self) -> list[HtmlElement]:
+        """`<time datetime>` elements near the headline, closest first."""
+        if self.anchor is None:
+            return []
+        near = [
+            el
+            for el in self.elements
+            if el.tag == "time"
+            and el.get("datetime")
+            and el not in self.excluded
+            and -MAX_DATE_BEFORE <= self.distance(el) <= MAX_DATE_AFTER
+        ]
+        return sorted(near, key=lambda e: abs(self.distance(e)))
+
+    def _in_link(self, el: HtmlElement) -> bool:
+        return any(a.tag == "a" for a in el.iterancestors())
+
+    def _beside_related_link(self, el: HtmlElement) -> bool:
+        """A date next to a long link is the linked article's date (a related item), not this page's."""
+        block = self._block_owner(el.getparent() if el.getparent() is not None else el)
+        return any(len(element_text(a)) >= RELATED_LINK_CHARS for a in block.iter("a"))
+
+    # ---- bylines
+    @cached_property
+    def bylines(self) -> list[HtmlElement]:
+        """Author and source elements next to the headline or the end of the body."""
+        found: list[HtmlElement] = []
+        for el in self.elements:
+            hints = hints_of(el) or ""
+            if not pt.AUTHOR_HINT.search(hints) or pt.NOT_AUTHOR.search(hints) or el in self.excluded:
+                continue
+            if any(a in found for a in el.iterancestors()) or not self._near_article(el):
+                continue
+            text = element_text(el) or squash(el.get("content"))
+            if 2 <= len(text) <= MAX_BYLINE_CHARS:
+                found.append(el)
+        return found
+
+    def _near_article(self, el: HtmlElement) -> bool:
+        if self.anchor is not None and abs(self.distance(el)) <= MAX_BYLINE_DISTANCE:
+            return True
+        container = self.container
+        if container is None:
+            return False
+        last = max((self.order[d] for d in container.iter(etree.Element)), default=0)  # type: ignore[arg-type]
+        return self.order[container] <= self.order[el] <= last + MAX_BYLINE_DISTANCE
+
+    # ---- category
+    @cached_property
+    def breadcrumb(self) -> list[str]:
+        """The section path a breadcrumb shows, home left out; the first breadcrumb that reads as one."""
+        for el in self.elements:
+            hints = " ".join((hints_of(el) or "", el.get("itemtype") or "", el.get("aria-label") or ""))
+            if not (pt.BREADCRUMB_HINT.search(hints) or "breadcrumblist" in hints.lower()):
+                continue
+            if any(a.tag in ("footer", "aside") for a in el.iterancestors()):
+                continue
+            crumbs = _crumbs(el)
+            if crumbs and len(crumbs) <= MAX_CRUMBS:
+                return crumbs
+        return []
+
+    @cached_property
+    def active_section(self) -> list[str]:
+        """The menu item the page highlights as its section, when it shows no breadcrumb."""
+        names: list[str] = []
+        for el in self.elements:
+            if el.tag not in ("li", "a") or not pt.ACTIVE_HINT.search(el.get("class") or ""):
+                continue
+            link = el if el.tag == "a" else next(el.iter("a"), None)
+            name = element_text(link) if link is not None else ""
+            if name and len(name.split()) <= MAX_CRUMB_WORDS and not is_home(name) and name not in names:
+                names.append(name)
+        return names[:2]
+
+
+# The words of a breadcrumb's home link (folded): never a category.
+HOME_WORDS = ("trangchu", "home", "tintuc24h", "trangnhat")
+
+
+def is_home(name: str) -> bool:
+    return fold(name).startswith(HOME_WORDS) or not fold(name)
+
+
+def _crumbs(el: HtmlElement) -> list[str]:
+    links = [element_text(a) for a in el.iter("a")]
+    items = links or [element_text(li) for li in el.iter("li")]
+    names: list[str] = []
+    for name in items:
+        name = squash(name).strip(" >»›/|-–—·•:")
+        if name and not pt.CRUMB_SEPARATORS.match(name) and not is_home(name) and name not in names:
+            if len(name.split()) > MAX_CRUMB_WORDS:
+                continue  # the article's own title at the end of the path
+            names.append(name)
+    return names
+
+
+def _all_bold(el: HtmlElement) -> bool:
+    total = "".join("".join(el.itertext()).split())
+    bold = "".join(
+        "".join(e.text_content().split())
+        for e in el.iter("strong", "b")
+        if not any(a.tag in ("strong", "b") for a in e.iterancestors() if a is not el)
+    )
+    return bool(total) and (el.tag in ("strong", "b", "h2", "h3") or len(bold) >= len(total))
+
+
+def _date_phrases(text: str, *, need_time: bool) -> list[tuple[str, str]]:
+    """Each displayed date in an element's text, with its kind from the label just before it."""
+    out: list[tuple[str, str]] = []
+    previous_end = 0
+    for match in DATE_PHRASE.finditer(text):
+        phrase = squash(match.group(0)).strip(" ,|-–—")
+        if need_time and not re.search(r"\d[:h]\d\d", phrase):
+            continue
+        label = text[previous_end : match.start()]
+        previous_end = match.end()
+        kind = "modified" if pt.MODIFIED_LABEL.search(label) else "published"
+        if kind == "modified":
+            phrase = "Cập nhật " + phrase  # the dates stage reads the label too
+        out.append((phrase, kind))
+    return out
+
+
+_TIME = r"\d{1,2}\s*[:h]\s*\d{2}(?::\d{2})?(?:\s*(?:am|pm|sáng|chiều|tối|trưa|khuya|đêm))?"
+_WEEKDAY = r"(?:(?:thứ\s*(?:hai|ba|tư|năm|sáu|bảy|bẩy|[2-7])|chủ\s*nhật|cn)\s*[,.-]?\s*)"
+# One displayed date: weekday, day, optional time before or after, optional GMT offset.
+DATE_PHRASE = re.compile(
+    rf"(?:{_TIME}\s*[|,-]?\s*)?{_WEEKDAY}?(?:ngày\s*)?"
+    r"(?:\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*(?:\d{4}|\d{2})(?!\d)|\d{4}-\d{2}-\d{2})"
+    rf"(?:\s*[,|-]?\s*(?:lúc\s*:?\s*)?{_TIME})?"
+    r"(?:\s*\(?\s*gmt\s*[+-]\s*\d{1,2}(?::?\d{2})?\s*\)?)?",
+    re.IGNORECASE,
+)
