@@ -102,4 +102,38 @@ FRONTIER_CONNECT_TIMEOUT = 5.0  # seconds a Redis connect or command may take be
 # -- engine -----------------------------------------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"  # asyncio: pymongo's async client
 FEED_EXPORT_ENCODING = "utf-8"  # feed exports (-O out.jsonl) write Vietnamese as it is
+# feed exports write the article document, never the raw page (exporters/feeds.py, docs/exports.md)
+FEED_EXPORTERS = {
+    "jsonlines": "exporters.feeds.JsonLinesFeedExporter",
+    "jsonl": "exporters.feeds.JsonLinesFeedExporter",
+    "jl": "exporters.feeds.JsonLinesFeedExporter",
+    "json": "exporters.feeds.JsonFeedExporter",
+    "csv": "exporters.feeds.CsvFeedExporter",
+    "xml": "exporters.feeds.XmlFeedExporter",
+}
+
+# -- scheduled runs: run records, the per-outlet lease, progress (docs/operations.md) ------------
+EXTENSIONS = {
+    "crawler.extensions.lease.LeaseExtension": 100,  # one crawl per outlet at a time
+    "crawler.extensions.runs.RunRecordExtension": 110,  # one crawl_runs document per crawl
+    "crawler.extensions.progress.ProgressExtension": 120,  # live counts for vnnews crawl
+    "crawler.exitcodes.ExitCodeExtension": 130,  # each crawl's outcome and exit code (docs/operations.md)
+}
+EXIT_CODES_ENABLED = True  # record each crawl's outcome (exit/code, exit/reason); scrapy crawl exits with it
+RUNS_ENABLED = True  # write a crawl_runs document for every crawl
+RUNS_COLLECTION = "crawl_runs"  # one document per crawl: counts per outlet, finish reason, errors
+RUNS_HEARTBEAT_INTERVAL = 30.0  # seconds between two updates of a running crawl's document
+RUNS_STALE_AFTER = 300.0  # seconds without a heartbeat after which a running crawl is unfinished
+LEASE_ENABLED = True  # refuse a crawl of an outlet another crawl is running (crawl_leases)
+LEASE_COLLECTION = "crawl_leases"  # one lease per outlet: owner, expires_at
+LEASE_TTL = 120.0  # seconds a lease lives without renewal: a crawl killed -9 frees its outlet after it
+LEASE_RENEW_INTERVAL = 30.0  # seconds between renewals (well below LEASE_TTL)
+CRAWL_PROGRESS = None  # the name of a live display registered by vnnews crawl; None: no display
+CRAWL_PROGRESS_INTERVAL = 1.0  # seconds between two updates of that display
+STATUS_USUAL_DAYS = 28  # days before the last 24 h whose median daily count is an outlet's usual rate
+STATUS_LOW_RATE = 0.25  # an outlet whose last 24 h fall below this share of its usual rate is unhealthy
+STATUS_MIN_USUAL = 3  # articles a day below which an outlet's usual rate is too small to judge
+STATUS_RULE_MISS_RATE = 0.5  # rule misses per fetched page above which the layout probably changed
+STATUS_MIN_PAGES = 3  # fetched pages a rate needs before it is judged
+STATUS_STALE_HOURS = 48.0  # hours without a successful run after which an outlet is unhealthy
 LOG_LEVEL = os.environ.get("VNNEWS_LOG_LEVEL", "INFO")  # DEBUG, INFO, WARNING, ERROR

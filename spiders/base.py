@@ -15,9 +15,11 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import urljoin
 
 import scrapy
 from lxml import etree
+from protego import Protego
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
@@ -25,18 +27,28 @@ from scrapy.utils.gz import gunzip
 from crawler.dates import parse_date
 from crawler.items import VN_TZ, FetchedPage
 from crawler.normalize import canonical_url
-from crawler.outlets import Listing, Outlet, get_outlet
+from crawler.outlets import OUTLETS, Listing, Outlet, get_outlet
 
 if TYPE_CHECKING:
     from scrapy.http import Response
     from twisted.python.failure import Failure
 
-# Request priorities: articles first (they finish work), then feeds, sitemaps, listings, archives.
-PRIORITY = {"article": 40, "feed": 30, "sitemap": 20, "listing": 10, "archive": 0}
+# Request priorities: articles first (they finish work), then feeds, robots.txt (its sitemaps), sitemaps,
+# listings, archives.
+PRIORITY = {"article": 40, "feed": 30, "robots": 25, "sitemap": 20, "listing": 10, "archive": 0}
 ALL_CHANNELS = ("feeds", "sitemaps", "listings")
 SITEMAP_CHILDREN_WITHOUT_WINDOW = 2  # children of a sitemap index followed when no `since` is given
 _XML_PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
 _RELATIVE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([hd])\s*$", re.IGNORECASE)
+# `-a` names a scheduler adds on its own (Scrapyd passes `_job`): accepted, never read.
+SCHEDULER_ARGUMENT_PREFIX = "_"
+BOUND_FORMS = "an ISO date (2026-07-16), 48h, 7d, yesterday, hôm qua, 3 ngày trước or 16/07/2026"
+
+
+class SpiderArgumentError(ValueError):
+    """A `-a name=value` the spider cannot use; the message is one line naming the valid choices."""
+
+
 # a bad .gz: truncated (EOFError), corrupt (zlib.error, OSError), over DOWNLOAD_MAXSIZE (ValueError)
 _GUNZIP_ERRORS = (OSError, EOFError, zlib.error, struct.error, ValueError)
 
@@ -118,40 +130,60 @@ def _child_text(elem: etree._Element, *names: str) -> str | None:
 
 
 class OutletSpider(scrapy.Spider):
-    """Crawl one outlet described by `source`. Arguments (all optional, as `-a name=value`):
+    """Crawl one outlet described by `source`. Arguments (all optional, as `-a name=value`; any other
+    name is refused, except the `_`-prefixed ones a scheduler adds, such as Scrapyd's `_job`):
 
-    since, until   the publication window (ISO date, `48h`, `7d`, or a Vietnamese date; a date-only
-                   `until` takes in that whole day); `since` also turns on backfill from the sitemap
-                   index and the date archives
+    since, until   the publication window (ISO date, `48h`, `7d`, or a date `parse_date` reads: `hôm qua`,
+                   `3 ngày trước`, `yesterday`, `16/07/2026`; a date-only `until` takes in that whole
+                   day); `since` also turns on backfill from the sitemap index and the date archives
     max_pages      budget of article pages fetched in this run
     refresh_hours  re-fetch stored articles published within the last N hours (corrections)
     channels       comma list of feeds,sitemaps,listings (default: all, in that order)
     """
 
     source: ClassVar[Outlet]
+    ARGUMENTS: ClassVar[tuple[str, ...]] = ("since", "until", "max_pages", "refresh_hours", "channels")
 
-    def __init__(
-        self,
-        name: str | None = None,
-        *,
-        since: str | None = None,
-        until: str | None = None,
-        max_pages: str | int | None = None,
-        refresh_hours: str | float | None = None,
-        channels: str | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(name, **kwargs)
-        self.since = parse_bound(since)
-        self.until = parse_bound(until, end_of_day=True)
-        self.max_pages = int(max_pages) if max_pages not in (None, "") else None
-        self.refresh_hours = float(refresh_hours) if refresh_hours not in (None, "") else None
-        self.channels = tuple(c.strip() for c in channels.split(",")) if channels else ALL_CHANNELS
-        unknown = set(self.channels) - set(ALL_CHANNELS)
-        if unknown:
-            raise ValueError(f"unknown channels {sorted(unknown)}; use {', '.join(ALL_CHANNELS)}")
+    def __init__(self, name: str | None = None, **kwargs: Any) -> None:
+        values = self.read_arguments(kwargs)
+        super().__init__(name, **{k: v for k, v in kwargs.items() if k not in self.ARGUMENTS})
+        self.since, self.until = values["since"], values["until"]
+        self.max_pages, self.refresh_hours = values["max_pages"], values["refresh_hours"]
+        self.channels = values["channels"]
         self.allowed_domains = list(self.source.domains)
         self._seen: set[str] = set()  # canonical URLs found in this run (bounded by the run)
+
+    @classmethod
+    def read_arguments(cls, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """The `-a` values, read and checked before any request; SpiderArgumentError says what is wrong.
+
+        `scrapy crawl` calls it before the crawl starts (spiders/commands/crawl.py), so a bad argument
+        is one line and exit code 2 there, not a traceback from inside the engine.
+        """
+        unknown = sorted(
+            k for k in kwargs if k not in cls.ARGUMENTS and not k.startswith(SCHEDULER_ARGUMENT_PREFIX)
+        )
+        if unknown:
+            raise SpiderArgumentError(
+                f"unknown argument {', '.join(unknown)}; valid: {', '.join(cls.ARGUMENTS)}"
+            )
+        since = _argument(kwargs, "since", parse_bound, BOUND_FORMS)
+        until = _argument(kwargs, "until", lambda v: parse_bound(v, end_of_day=True), BOUND_FORMS)
+        if since is not None and until is not None and until < since:
+            raise SpiderArgumentError(f"until={kwargs['until']} is before since={kwargs['since']}")
+        channels = tuple(c.strip() for c in str(kwargs.get("channels") or "").split(",") if c.strip())
+        unknown = sorted(set(channels) - set(ALL_CHANNELS))
+        if unknown:
+            raise SpiderArgumentError(
+                f"unknown channels {', '.join(unknown)}; valid: {', '.join(ALL_CHANNELS)}"
+            )
+        return {
+            "since": since,
+            "until": until,
+            "max_pages": _argument(kwargs, "max_pages", _positive_int, "a whole number of pages, 1 or more"),
+            "refresh_hours": _argument(kwargs, "refresh_hours", _hours, "a number of hours, 0 or more"),
+            "channels": channels or ALL_CHANNELS,
+        }
 
     # -- stats ---------------------------------------------------------------------------------------
 
@@ -170,6 +202,7 @@ class OutletSpider(scrapy.Spider):
             for url in src.feeds:
                 yield self._discovery(url, self.parse_feed, "feed")
         if "sitemaps" in self.channels:
+            yield self._discovery(self.robots_url(), self.parse_robots, "robots")
             for url in src.news_sitemaps:
                 yield self._discovery(url, self.parse_sitemap, "sitemap")
             if self.since is not None or not src.news_sitemaps:
@@ -189,7 +222,7 @@ class OutletSpider(scrapy.Spider):
         return scrapy.Request(
             url,
             callback=callback,
-            errback=self.discovery_failed,
+            errback=self.robots_failed if kind == "robots" else self.discovery_failed,
             priority=PRIORITY[kind],
             cb_kwargs=cb_kwargs,
             meta={"vnnews_kind": kind, "vnnews_outlet": self.source.id},
@@ -250,7 +283,23 @@ class OutletSpider(scrapy.Spider):
                 links.append(link)
         yield from self.article_requests(links, "feed", response)
 
-    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+    def robots_url(self) -> str:
+        """robots.txt of the outlet's home host (its first domain when the profile has no home page)."""
+        return urljoin(self.source.home or f"https://{self.source.domains[0]}/", "/robots.txt")
+
+    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
+        """Sitemaps that robots.txt lists and the profile does not (`robots_sitemaps`); their articles
+        are counted as `found_via/robots_sitemap`. The profile's own sitemaps keep their schedule."""
+        known = {*self.source.news_sitemaps, *self.source.sitemaps}
+        text = response.body.decode("utf-8", errors="replace")
+        found = dict.fromkeys(response.urljoin(s.strip()) for s in Protego.parse(text).sitemaps)
+        for url in found:
+            if url in known or not self.source.owns(url):
+                continue
+            self.count("robots_sitemaps")
+            yield self._discovery(url, self.parse_sitemap, "sitemap", via="robots_sitemap")
+
+    def parse_sitemap(self, response: Response, via: str = "sitemap") -> Iterator[scrapy.Request]:
         root = self._xml(response)
         if root is None:
             return
@@ -267,7 +316,7 @@ class OutletSpider(scrapy.Spider):
                 children = children[:SITEMAP_CHILDREN_WITHOUT_WINDOW]
             for _, loc in children:
                 if self.source.owns(response.urljoin(loc)):
-                    yield self._discovery(response.urljoin(loc), self.parse_sitemap, "sitemap")
+                    yield self._discovery(response.urljoin(loc), self.parse_sitemap, "sitemap", via=via)
             return
         links = []
         for entry in root:
@@ -279,7 +328,7 @@ class OutletSpider(scrapy.Spider):
                 links.append(loc)
             else:
                 self.count("outside_window")
-        yield from self.article_requests(links, "sitemap", response)
+        yield from self.article_requests(links, via, response)
 
     def parse_listing(
         self, response: Response, listing: Listing | None, page: int
@@ -332,6 +381,35 @@ class OutletSpider(scrapy.Spider):
     def discovery_failed(self, failure: Failure) -> None:
         self.count(f"discovery_failed/{failure_reason(failure)}")
 
+    def robots_failed(self, failure: Failure) -> None:
+        """No robots.txt only means no extra sitemaps: not a discovery failure."""
+        self.count(f"robots_sitemaps_failed/{failure_reason(failure)}")
+
+
+def _argument(kwargs: dict[str, Any], name: str, read: Any, expected: str) -> Any:
+    """One optional argument through its reader; a value it cannot read names what was expected."""
+    value = kwargs.get(name)
+    if value is None or value == "":
+        return None
+    try:
+        return read(value)
+    except (TypeError, ValueError):
+        raise SpiderArgumentError(f"cannot read {name}={value}: expected {expected}") from None
+
+
+def _positive_int(value: Any) -> int:
+    number = int(value)
+    if number < 1:
+        raise ValueError(value)
+    return number
+
+
+def _hours(value: Any) -> float:
+    number = float(value)
+    if not number >= 0:  # also refuses nan
+        raise ValueError(value)
+    return number
+
 
 def failure_reason(failure: Failure) -> str:
     """A short, stable stats key for why a request failed."""
@@ -347,12 +425,27 @@ class NewsSpider(OutletSpider):
     """`scrapy crawl news -a source=<id>`: any outlet by name (per-outlet settings need its own spider)."""
 
     name = "news"
+    ARGUMENTS = ("source", *OutletSpider.ARGUMENTS)
 
-    def __init__(self, *args: Any, source: str | None = None, **kwargs: Any) -> None:
-        if not source:
-            raise ValueError("give the outlet: scrapy crawl news -a source=<id>")
-        self.source = get_outlet(source)  # type: ignore[misc]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.source = self.outlet_argument(kwargs.get("source"))  # type: ignore[misc]
         super().__init__(*args, **kwargs)
+
+    @classmethod
+    def read_arguments(cls, kwargs: dict[str, Any]) -> dict[str, Any]:
+        cls.outlet_argument(kwargs.get("source"))
+        return super().read_arguments(kwargs)
+
+    @staticmethod
+    def outlet_argument(source: str | None) -> Outlet:
+        if not source:
+            raise SpiderArgumentError("give the outlet: scrapy crawl news -a source=<id>")
+        try:
+            return get_outlet(source)
+        except KeyError:
+            raise SpiderArgumentError(
+                f"unknown outlet {source}; valid: {', '.join(sorted(OUTLETS))}"
+            ) from None
 
 
 def spider_for(profile: Outlet, module: str) -> type[OutletSpider]:

@@ -127,7 +127,8 @@ def _relative(parts: str, ref: datetime) -> ParsedDate | None:
     seconds = 0
     months = 0
     units = set()
-    for amount, unit in vocab.RELATIVE_PART.findall(parts):
+    for amount, written in vocab.RELATIVE_PART.findall(parts):
+        unit = vocab.ENGLISH_UNITS.get(written, written)
         units.add(unit)
         if unit in vocab.RELATIVE_UNIT_MONTHS:
             months += int(amount) * vocab.RELATIVE_UNIT_MONTHS[unit]
@@ -245,7 +246,7 @@ def _take_date(t: str, ref: datetime) -> tuple[_DateParts, str] | Literal["inval
             return (year, month, day, year is not None), _cut(t, match)
     day_word = vocab.DAY_WORD.search(t)
     if day_word:
-        back = vocab.DAY_WORD_OFFSET[day_word.group(1) or day_word.group(2)]
+        back = vocab.DAY_WORD_OFFSET[next(g for g in day_word.groups() if g)]
         local = (ref.astimezone(vocab.VN_TZ) - timedelta(days=back)).date()
         period = day_word.group(0).split()[0]
         rest = _cut(t, day_word)

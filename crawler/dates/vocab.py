@@ -115,17 +115,36 @@ RELATIVE_UNIT_SECONDS = {
     "tuần": 7 * 86400,
 }
 RELATIVE_UNIT_MONTHS = {"tháng": 1, "năm": 12}
-_UNIT_ALT = "giây|phút|giờ|tiếng|h|ngày|tuần|tháng|năm"
+# English units ("3 days ago", as `-a since=` may be written) as the Vietnamese unit they mean.
+ENGLISH_UNITS = {
+    "seconds": "giây",
+    "second": "giây",
+    "minutes": "phút",
+    "minute": "phút",
+    "hours": "giờ",
+    "hour": "giờ",
+    "days": "ngày",
+    "day": "ngày",
+    "weeks": "tuần",
+    "week": "tuần",
+    "months": "tháng",
+    "month": "tháng",
+    "years": "năm",
+    "year": "năm",
+}
+_UNIT_ALT = "giây|phút|giờ|tiếng|h|ngày|tuần|tháng|năm|" + "|".join(ENGLISH_UNITS)
 RELATIVE_PART = re.compile(r"(\d+)\s*(" + _UNIT_ALT + r")\b")
 _RELATIVE_PARTS = r"((?:\d+\s*(?:" + _UNIT_ALT + r")\b\s*)+)"
 RELATIVE_AGO = re.compile(
-    r"(?:cách\s*đây\s*)?" + _RELATIVE_PARTS + r"\s*trước\b|cách\s*đây\s*" + _RELATIVE_PARTS
+    r"(?:cách\s*đây\s*)?" + _RELATIVE_PARTS + r"\s*(?:trước|ago)\b|cách\s*đây\s*" + _RELATIVE_PARTS
 )
-JUST_NOW = re.compile(r"\b(?:vừa\s*xong|vừa\s*mới|vừa\s*đăng|ngay\s*bây\s*giờ)\b")
+JUST_NOW = re.compile(r"\b(?:vừa\s*xong|vừa\s*mới|vừa\s*đăng|ngay\s*bây\s*giờ|just\s*now)\b")
 
 # Day words: "hôm qua", "tối nay"; the offset is how many days before the reference day.
-DAY_WORD = re.compile(r"\bhôm\s*(nay|qua|kia)\b|\b(?:sáng|trưa|chiều|tối|đêm)\s+(nay|qua)\b")
-DAY_WORD_OFFSET = {"nay": 0, "qua": 1, "kia": 2}
+DAY_WORD = re.compile(
+    r"\bhôm\s*(nay|qua|kia)\b|\b(?:sáng|trưa|chiều|tối|đêm)\s+(nay|qua)\b|\b(today|yesterday)\b"
+)
+DAY_WORD_OFFSET = {"nay": 0, "qua": 1, "kia": 2, "today": 0, "yesterday": 1}
 
 # Dates in URLs: "/2012/12/25/", "-2012-12-25-".
 URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[/_-](\d{1,2})[/_-](\d{1,2})(?!\d)")

@@ -2,9 +2,10 @@
 plus the feeds, news sitemaps, sitemap index, listing pages and robots.txt the outlet's source
 profile points at, generated so that the unchanged spiders discover exactly those articles.
 
-A site can also be told to refuse paths in robots.txt, to answer a URL with errors first (e.g.
-429 with Retry-After) and to redirect a URL (a moved article), which the tests use. It records every
-path asked for.
+robots.txt lists every sitemap with `Sitemap:` lines; with `robots_sitemap=True` one more sitemap,
+named nowhere else, offers pages as a fourth channel. A site can also be told to refuse paths in
+robots.txt, to answer a URL with errors first (e.g. 429 with Retry-After) and to redirect a URL (a
+moved article), which the tests use. It records every path asked for.
 """
 
 from __future__ import annotations
@@ -38,6 +39,11 @@ def path_key(url: str) -> tuple[str, str]:
     return host_key(parts.hostname or ""), (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
+def robots_sitemap_url(profile: Outlet) -> str:
+    """A sitemap on the outlet's home host that no profile lists: only robots.txt leads to it."""
+    return urljoin(profile.home or f"https://{profile.domains[0]}/", "/replay-robots-sitemap.xml")
+
+
 @dataclass
 class Reply:
     status: int
@@ -48,9 +54,15 @@ class Reply:
 
 class ReplaySite:
     def __init__(
-        self, pages: Iterable[ReplayPage], *, split: bool = False, now: datetime | None = None
+        self,
+        pages: Iterable[ReplayPage],
+        *,
+        split: bool = False,
+        now: datetime | None = None,
+        robots_sitemap: bool = False,
     ) -> None:
         self.now = now or datetime.now(UTC)
+        self.robots_sitemap = robots_sitemap  # also offer pages in a sitemap only robots.txt names
         self.pages: dict[tuple[str, str], ReplayPage] = {}
         self.generated: dict[tuple[str, str], Reply] = {}
         self.disallowed: dict[str, list[str]] = defaultdict(list)
@@ -127,7 +139,8 @@ class ReplaySite:
         self.generated[path_key(url)] = reply
 
     def _build(self, profile: Outlet, pages: list[ReplayPage], split: bool) -> None:
-        offered = (
+        offered = (  # with `split`, the first channel gets the newest page
+            ("robots", (robots_sitemap_url(profile),) if self.robots_sitemap else ()),
             ("feed", profile.feeds),
             ("sitemap", profile.news_sitemaps or profile.sitemaps),
             ("listing", profile.listings),
@@ -154,6 +167,10 @@ class ReplaySite:
                 self._put(child, Reply(200, XML, self._urlset(month_pages, news=False)))
                 children.append((child, max(p.published for p in month_pages)))
             self._put(url, Reply(200, XML, self._index(children)))
+            self._sitemap_urls[path_key(url)] = url
+        if "robots" in assigned:
+            url = robots_sitemap_url(profile)
+            self._put(url, Reply(200, XML, self._urlset(assigned["robots"], news=True)))
             self._sitemap_urls[path_key(url)] = url
         for listing in profile.listings:
             links = [p.url for p in assigned.get("listing", [])]

@@ -44,7 +44,7 @@ def test_start_follows_the_discovery_order():
     spider = _spider()
     requests = list(spider.discovery_requests())  # what `async def start()` yields
     kinds = [r.meta["vnnews_kind"] for r in requests]
-    assert kinds == sorted(kinds, key=["feed", "sitemap", "listing"].index)
+    assert kinds == sorted(kinds, key=["feed", "robots", "sitemap", "listing"].index)
     assert requests[0].url == spider.source.feeds[0]
     assert "https://vnexpress.net/sitemap.xml" not in [r.url for r in requests]  # only news sitemaps live
     backfill = [r.url for r in _spider(since="2026-10-01", until="2026-10-03").discovery_requests()]
