@@ -14,6 +14,7 @@ import os
 BOT_NAME = "vnnews"  # the project's name in Scrapy's logs and stats
 SPIDER_MODULES = ["spiders"]  # where the spiders are: one per outlet, generated from crawler/outlets
 NEWSPIDER_MODULE = "spiders"  # where `scrapy genspider` would put a spider (vnnews never needs one)
+COMMANDS_MODULE = "spiders.commands"  # our `scrapy crawl`: bad `-a` arguments are one line and exit 2
 
 # -- politeness (live crawls) --------------------------------------------------------------------
 USER_AGENT = "vnnews/0.1 (+https://github.com/vnnews/vnnews; news research crawler)"  # says who crawls
