@@ -39,6 +39,7 @@ TELNETCONSOLE_ENABLED = False  # no telnet console on a crawler that runs unatte
 # -- spiders (docs/spiders.md) ------------------------------------------------------------------
 # Downloader middlewares of our own, in Scrapy's order numbers.
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.address_guard.AddressGuardMiddleware": 90,  # no loopback/private hosts (live)
     "crawler.middlewares.retry_after.RetryAfterMiddleware": 560,  # just below RetryMiddleware (550)
     "crawler.replay.middleware.ReplayMiddleware": 990,  # off unless REPLAY_URL is set
 }
@@ -47,6 +48,7 @@ SPIDER_MIDDLEWARES = {
     "crawler.middlewares.incremental.IncrementalMiddleware": 950,  # skips article URLs already stored
     "crawler.middlewares.incremental.PageBudgetMiddleware": 940,  # -a max_pages=N
 }
+ADDRESS_GUARD_ENABLED = True  # refuse hosts that resolve to loopback, private or link-local addresses
 RETRY_AFTER_ENABLED = True  # honour Retry-After on the codes below (needs RETRY_ENABLED)
 RETRY_AFTER_HTTP_CODES = [429, 503]  # statuses whose Retry-After header sets the wait
 RETRY_AFTER_MAX_DELAY = 300.0  # seconds: a longer Retry-After gives the request up
@@ -74,6 +76,16 @@ STORIES_WINDOW_DAYS = 3  # days either side of publication searched for the same
 STORIES_MAX_CANDIDATES = 200  # stored articles compared per article: bounds a recurring boilerplate text
 STORIES_COLLECTION = "stories"  # one document per story
 STORIES_BANDS_COLLECTION = "story_bands"  # the LSH index of stored bodies
+STORIES_MERGES_COLLECTION = "story_merges"  # links from a merged-away story to the one it joined
+STORIES_BATCH_SIZE = 100  # articles assigned together: one search for all of them (docs/stories.md)
+
+# -- archive ingest: vnnews ingest, spiders/archive.py (docs/ingest.md) ---------------------------
+ARCHIVE_LANGUAGE = "vi"  # or --lang any: pages in another language are counted and skipped
+ARCHIVE_URL_FROM = "canonical"  # where a saved .html file's URL comes from: canonical, og, manifest:FILE
+ARCHIVE_MAX_IN_FLIGHT = 32  # archive pages in the stages at once: bounds memory, keeps the extraction busy
+ARCHIVE_SKIP_STORED = True  # skip records whose URL is stored from a fetch at least as recent
+ARCHIVE_BATCH_SIZE = 200  # record URLs asked of the store in one query
+ARCHIVE_PROGRESS_INTERVAL = 1.0  # seconds between two progress reports of an ingest
 
 # -- store ------------------------------------------------------------------------------------------
 MONGODB_URI = os.environ.get("MONGODB_URI")  # None: start the embedded SecantusDB store
