@@ -19,7 +19,7 @@ from crawler.commands.stories import format_story, latest_stories_pipeline
 from crawler.outlets import OUTLETS
 from crawler.replay import ReplayServer, ReplaySite, load_corpus
 from crawler.replay.corpus import shared_fixtures_dir
-from crawler.replay.run import REPLAY_SETTINGS, failed_crawls, project_settings, run_crawls
+from crawler.replay.run import REPLAY_SETTINGS, exit_code, failed_crawls, project_settings, run_crawls
 from crawler.store.connection import database_name, redact_uri, resolve_uri, sync_client
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -34,6 +34,7 @@ COLUMNS = (
     ("dup", ("duplicate",)),
     ("not news", ("not_news/",)),
     ("failed", ("failed",)),
+    ("discovery failed", ("discovery_failed/",)),  # feed, sitemap and listing requests that failed
 )
 
 
@@ -134,15 +135,15 @@ def run_demo(argv: Sequence[str]) -> int:
         print_summary(outlet_summary(stats))
         print_latest(uri, database)
         print_syndicated(uri, database)
-        failed = failed_crawls(stats)
-        for name, why in sorted(failed.items()):
+        for name, why in sorted(failed_crawls(stats).items()):
             print(f"crawl {name} failed: {why}", file=sys.stderr)
+        code = exit_code(stats)
     finally:
         if replay is not None:
             replay.stop()
         if embedded is not None:
             embedded.stop()
-    return 1 if failed else 0
+    return code
 
 
 if __name__ == "__main__":

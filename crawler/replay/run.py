@@ -19,6 +19,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.utils.log import failure_to_exc_info
 from scrapy.utils.project import get_project_settings
 
+from crawler.exitcodes import ExitCode, Outcome, crawl_outcome, log_outcomes, process_exit_code
 from crawler.store.connection import resolve_uri
 
 logger = logging.getLogger(__name__)
@@ -89,25 +90,21 @@ def _crawl_failed(failure: Any, name: str, errors: dict[str, str]) -> None:
     errors[name] = f"{failure.type.__name__}: {failure.getErrorMessage()}"
 
 
-def failed_crawls(stats: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
-    """{spider: why} for the crawls that failed: did not start, did not finish, or a callback raised.
+def crawl_outcomes(stats: Mapping[str, Mapping[str, Any]]) -> dict[str, Outcome]:
+    """{spider: its outcome} (crawler/exitcodes.py): the exit code and the reason of each crawl."""
+    return {name: crawl_outcome(crawl) for name, crawl in stats.items()}
 
-    A crawl stopped by a CLOSESPIDER_* limit (other than the error count) finished as asked.
-    """
-    failed = {}
-    for name, crawl in stats.items():
-        reason = crawl.get("finish_reason")
-        if crawl.get("crawl_error"):
-            failed[name] = str(crawl["crawl_error"])
-        elif reason is None:
-            failed[name] = "did not run"
-        elif reason != "finished" and (
-            reason == "closespider_errorcount" or not reason.startswith("closespider_")
-        ):
-            failed[name] = f"finish_reason {reason}"
-        elif crawl.get("spider_exceptions/count"):
-            failed[name] = f"{crawl['spider_exceptions/count']} spider exceptions"
-    return failed
+
+def failed_crawls(stats: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+    """{spider: why} for the crawls whose outcome is not 0: did not start, refused, discovery or the
+    store failed, stopped early, or a callback raised. A crawl stopped by a CLOSESPIDER_* limit (other
+    than the error count) finished as asked."""
+    return {name: o.reason for name, o in crawl_outcomes(stats).items() if o.code is not ExitCode.OK}
+
+
+def exit_code(stats: Mapping[str, Mapping[str, Any]]) -> int:
+    """The process's exit code for these crawls (docs/operations.md, "Exit codes")."""
+    return int(process_exit_code(crawl_outcomes(stats)))
 
 
 def _pairs(values: list[str]) -> dict[str, str]:
@@ -138,10 +135,11 @@ def main(argv: list[str] | None = None) -> int:
         args.out.write_text(text)
     else:
         sys.stdout.write(text + "\n")
-    failed = failed_crawls(stats)
-    for name, why in failed.items():
-        sys.stderr.write(f"crawl of {name} failed: {why}\n")
-    return 1 if failed else 0
+    outcomes = crawl_outcomes(stats)
+    for name, outcome in sorted(outcomes.items()):
+        if outcome.code is not ExitCode.OK:
+            sys.stderr.write(f"crawl of {name} failed: {outcome.reason}\n")
+    return int(log_outcomes(outcomes))  # the last log line names every outlet's outcome
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ class MongoPipeline:
             pages=settings.get("MONGODB_PAGES_COLLECTION"),
             buffer_size=settings.getint("MONGODB_BUFFER_SIZE"),
             retry_after=settings.getfloat("MONGODB_RETRY_AFTER"),
+            breaker=self.connection.breaker,
             keep_raw_html=settings.getbool("RAW_HTML_ENABLED"),
             raw_retention_days=settings.getint("RAW_HTML_RETENTION_DAYS"),
             stats_inc=lambda key, count: crawler.stats.inc_value(key, count),

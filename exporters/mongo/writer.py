@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from pymongo.errors import BulkWriteError, CollectionInvalid, OperationFailure, PyMongoError
 
 from crawler.items import Article
+from crawler.store.breaker import CircuitBreaker
 from crawler.store.schema import (
     ARTICLE_INDEXES,
     ARTICLE_SCHEMA,
@@ -75,6 +75,7 @@ class ArticleWriter:
         pages: str = PAGES,
         buffer_size: int = 500,
         retry_after: float = 10.0,
+        breaker: CircuitBreaker | None = None,
         keep_raw_html: bool = True,
         raw_retention_days: int = 0,
         stats_inc: StatsInc = _no_stats,
@@ -91,7 +92,8 @@ class ArticleWriter:
         self.raw_retention_days = raw_retention_days
         self.stats_inc = stats_inc
         self._prepared = False
-        self._down_until = 0.0
+        # shared with the crawl's other store users (MongoConnection.breaker): one outage, one wait
+        self.breaker = breaker or CircuitBreaker(retry_after)
         self._lock = asyncio.Lock()
 
     # -- public -----------------------------------------------------------------------------------
@@ -119,7 +121,9 @@ class ArticleWriter:
         """Write what is buffered (and, when the store is reachable, what was spooled before)."""
         async with self._lock:
             batch, self.buffer = self.buffer, []
-            if time.monotonic() < self._down_until:
+            if not batch and self._prepared and not self.spool.files():
+                return  # no store call to make: the breaker learns nothing
+            if not self.breaker.allow():
                 self._spool(batch, "store unavailable")
                 return
             try:
@@ -130,18 +134,21 @@ class ArticleWriter:
                 if batch:
                     await self._write(batch)
             except PyMongoError as exc:
-                self._down_until = time.monotonic() + self.retry_after
+                self.breaker.failed()
                 logger.warning("MongoDB write failed (%s); spooling and retrying later", _short(exc))
                 self._spool(batch, "write failed")
             except asyncio.CancelledError:
                 # A crawl stopped mid-write: part of the batch may be stored, but the upserts are
                 # idempotent, so the whole batch goes to the spool and the next run completes it.
                 self._spool(batch, "flush cancelled")
+                self.breaker.abandoned()
                 raise
+            else:
+                self.breaker.succeeded()
 
     @property
     def store_available(self) -> bool:
-        return time.monotonic() >= self._down_until
+        return not self.breaker.is_open
 
     # -- internals ------------------------------------------------------------------------------
 

@@ -45,12 +45,14 @@ def test_crawls_side_by_side_share_one_embedded_store(tmp_path):
         assert sorted(d["outlet"] for d in client.vnnews.articles.find()) == OUTLETS
 
 
-def test_a_crawl_that_fails_makes_the_exit_code_non_zero(tmp_path):
+def test_a_crawl_refused_for_its_arguments_exits_2_and_names_each_outlet(tmp_path):
     pytest.importorskip("secantus")
     done, stats = _run(tmp_path, "-a", "channels=nope")  # every spider refuses the argument
 
-    assert done.returncode == 1
+    assert done.returncode == 2  # bad arguments (docs/operations.md, "Exit codes")
     assert set(stats) == set(OUTLETS)
     for outlet in OUTLETS:
         assert "unknown channels" in stats[outlet]["crawl_error"]
-        assert f"crawl of {outlet} failed: ValueError: unknown channels" in done.stderr
+        assert f"crawl of {outlet} failed: SpiderArgumentError: unknown channels" in done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    assert all(f"{outlet} 2 bad_arguments" in last for outlet in OUTLETS), last

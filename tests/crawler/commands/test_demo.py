@@ -18,6 +18,8 @@ def test_summary_columns_come_from_outlet_stats():
             "outlet/x/not_news/redirect": 1,
             "outlet/x/failed": 1,
             "outlet/x/failed/http_404": 1,
+            "outlet/x/discovery_failed/CannotResolveHostError": 2,
+            "outlet/x/discovery_failed/http_404": 1,
             "mongo/new": 1,
         },
     }
@@ -30,6 +32,7 @@ def test_summary_columns_come_from_outlet_stats():
         1,
         1,
     )
+    assert row["discovery failed"] == 3
     out = io.StringIO()
     print_summary({"x": row}, out)
     assert out.getvalue().splitlines()[-1].split()[:3] == ["total", "3", "2"]
