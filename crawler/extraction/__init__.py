@@ -6,6 +6,15 @@ It chooses no date, normalises nothing and touches no store; crawler/pipelines r
 
 from __future__ import annotations
 
+from crawler.extraction.chain import CHAINS, rule_miss_fields
 from crawler.extraction.core import NEWS_TYPES, OTHER_TYPES, ExtractionResult, extract_article, extract_page
 
-__all__ = ["NEWS_TYPES", "OTHER_TYPES", "ExtractionResult", "extract_article", "extract_page"]
+__all__ = [
+    "CHAINS",
+    "NEWS_TYPES",
+    "OTHER_TYPES",
+    "ExtractionResult",
+    "extract_article",
+    "extract_page",
+    "rule_miss_fields",
+]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import re
 from collections.abc import Iterable
 from urllib.parse import urljoin
 
@@ -120,6 +121,11 @@ _CAPTION = CSSSelector(
 )
 _CREDIT = CSSSelector(".PhotoCMS_Author, .VideoCMS_Author, .author-photo, .photo-credit")
 _LOOSE_CAPTION = CSSSelector("p.Image, .image-caption")
+# Caption classes of CMSs no rule names: `caption`, `chu-thich` / `chuthich` (Vietnamese for caption).
+_CAPTION_CLASS = re.compile(r"caption|chu[-_]?thich|img[-_]?desc|photo[-_]?desc|image[-_]?desc", re.I)
+# A picture table (old layouts: the image in one cell, its caption in the next) has at most this much
+# text; more is a layout table holding the article.
+PICTURE_TABLE_MAX_CHARS = 300
 _IMG = CSSSelector("img, video, source, amp-img, amp-video, amp-anim")
 _IMG_ATTRS = ("data-src", "data-original", "data-lazy-src", "data-srcset", "src", "poster", "data-poster")
 
@@ -170,7 +176,15 @@ def take_media(container: HtmlElement, base_url: str) -> tuple[list[Image], list
         if url or caption:
             images.append(Image(url=url or "", caption=caption, credit=credit))
         _remove(media)
-    for loose in _LOOSE_CAPTION(container):
+    _take_picture_tables(container, base_url, images, captions)
+    loose_captions = list(_LOOSE_CAPTION(container)) + [
+        el
+        for el in container.iter("p", "div", "span", "em", "figcaption")
+        if _CAPTION_CLASS.search(el.get("class") or "") and len(el.text_content()) <= PICTURE_TABLE_MAX_CHARS
+    ]
+    for loose in loose_captions:
+        if loose.getparent() is None:
+            continue  # inside a caption removed already
         shown = squash(loose.text_content())
         if shown:
             captions.append(shown)
@@ -179,6 +193,25 @@ def take_media(container: HtmlElement, base_url: str) -> tuple[list[Image], list
                 images[-1].caption, images[-1].credit = caption, credit or images[-1].credit
         _remove(loose)
     return images, captions
+
+
+def _take_picture_tables(
+    container: HtmlElement, base_url: str, images: list[Image], captions: list[str]
+) -> None:
+    """Old layouts: a small table holding one picture and its caption."""
+    for table in list(container.iter("table")):
+        if table is container or table.getparent() is None or table.find(".//table") is not None:
+            continue
+        if len(table.findall(".//img")) != 1:
+            continue
+        shown = squash(table.text_content())
+        if len(shown) > PICTURE_TABLE_MAX_CHARS:
+            continue
+        caption, credit = split_caption(shown)
+        images.append(Image(url=_image_url(table, base_url) or "", caption=caption, credit=credit))
+        if shown:
+            captions.append(shown)
+        _remove(table)
 
 
 def _has_block_child(el: HtmlElement, cache: dict[HtmlElement, bool]) -> bool:

@@ -145,10 +145,6 @@ class Reading:
         found = self.first("body")
         if found.source == "rule":
             self._check_rule_body(found.value)
-        elif found.source == "generic":
-            reference: Body = self.ask("body", "trafilatura")
-            if found.value.words < RULE_BODY_SHARE * reference.words:
-                return Found(reference, "trafilatura")
         return found
 
     def _check_rule(self, field: str) -> None:

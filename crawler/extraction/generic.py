@@ -26,6 +26,8 @@ MIN_HEADLINE_CHARS = 12
 MAX_HEADLINE_CHARS = 300
 # How alike a headline candidate and the page's metadata title must be (1 = the same text).
 HEADLINE_MATCH = 0.8
+# An element with no headline markup is the headline only when it shows the metadata title itself.
+SAME_TEXT = 1.0
 # A lead has at least this many characters (shorter: a kicker or a date line) and at most this many.
 LEAD_MIN_CHARS = 40
 LEAD_MAX_CHARS = 1500
@@ -41,6 +43,8 @@ MAX_DATE_CHARS = 200
 MAX_BARE_DATE_CHARS = 120
 # A link beside a date with at least this many characters is another article's headline.
 RELATED_LINK_CHARS = 20
+# A box of at most this many characters holding a date and a long link is one related item.
+RELATED_ITEM_CHARS = 300
 # A byline element holds at most this many characters: more is a paragraph that mentions an author.
 MAX_BYLINE_CHARS = 100
 # A byline is within this many elements of the headline, or of the end of the body.
@@ -51,6 +55,9 @@ MAX_CRUMBS = 6
 MAX_CRUMB_WORDS = 6
 # A body container holds at least this many characters of its own text.
 MIN_BODY_CHARS = 200
+# A sibling box like the best one (same tag and class) with at least this share of its text is more
+# of the same body, split around an ad or a picture.
+SIBLING_SHARE = 0.3
 # Text nodes shorter than this (bullets, separators, counters) do not count towards a container.
 MIN_TEXT_NODE_CHARS = 20
 _PARAGRAPH_TAGS = frozenset(("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "dd", "dt"))
@@ -120,6 +127,13 @@ class Layout:
                 inside.update(zone.iter(etree.Element))  # type: ignore[arg-type]
         return frozenset(inside)
 
+    def zones_in(self, container: HtmlElement) -> list[HtmlElement]:
+        """The boxes inside a container that are not the article (related lists, share bars, tags)."""
+        keep = set(self.headline.iterancestors()) if self.headline is not None else set()
+        return [
+            z for z in self._zones if z not in keep and z is not container and container in z.iterancestors()
+        ]
+
     def distance(self, el: HtmlElement) -> int:
         """Elements between the headline and `el` in document order (negative: before the headline)."""
         anchor = self.anchor
@@ -138,15 +152,18 @@ class Layout:
         chosen: HtmlElement | None = None
         for el in self.elements:
             is_h1 = el.tag == "h1"
-            if not is_h1 and not (el.tag in pt.TITLE_TAGS and pt.TITLE_HINT.search(hints_of(el) or "")):
+            if not is_h1 and el.tag not in pt.TITLE_TAGS:
                 continue
             text = element_text(el)
             if not MIN_HEADLINE_CHARS <= len(text) <= MAX_HEADLINE_CHARS:
                 continue
             like = max((_likeness(text, t) for t in self.titles), default=0.0)
-            if not is_h1 and like < HEADLINE_MATCH:
-                continue
-            rank = (like if like >= HEADLINE_MATCH else 0.0, int(is_h1), -self.order[el])
+            hinted = is_h1 or pt.TITLE_HINT.search(hints_of(el) or "") is not None
+            if like < (HEADLINE_MATCH if hinted else SAME_TEXT):
+                if not is_h1:
+                    continue
+                like = 0.0
+            rank = (like, int(is_h1), sum(1 for _ in el.iterancestors()))  # the innermost of equals
             if best is None or rank > best:
                 best, chosen = rank, el
         return chosen
@@ -169,7 +186,18 @@ class Layout:
         if not scores:
             return None
         best = max(scores, key=lambda e: scores[e])
-        return best if scores[best] >= MIN_BODY_CHARS else None
+        if scores[best] < MIN_BODY_CHARS:
+            return None
+        parent = best.getparent()
+        if parent is not None and parent is not self.root:
+            alike = [
+                c
+                for c in parent
+                if c is not best and c.tag == best.tag and c.get("class") == best.get("class")
+            ]
+            if sum(scores.get(c, 0) for c in alike) >= SIBLING_SHARE * scores[best]:
+                return parent  # the body is split in several boxes (around an ad, a picture)
+        return best
 
     @staticmethod
     def _block_owner(el: HtmlElement) -> HtmlElement:
@@ -191,9 +219,19 @@ class Layout:
             if LEAD_MIN_CHARS <= len(element_text(el)) <= LEAD_MAX_CHARS:
                 return el
         first = self.first_paragraph
-        if first is not None and _all_bold(first):
+        if first is not None and (_all_bold(first) or self._before_body(first)):
             return first
         return None
+
+    def _before_body(self, el: HtmlElement) -> bool:
+        """A block between the headline and the body container, outside it: the sapo of a page
+        that gives it no class (`<p class="txt-head">`, a bare `<p>` under the `<h1>`)."""
+        container = self.container
+        if container is None or el is container or container in el.iterancestors():
+            return False
+        if any(a is container for a in el.iterancestors()):
+            return False
+        return self.order[el] < self.order[container] and not pt.DATE_DAY.search(element_text(el))
 
     @cached_property
     def first_paragraph(self) -> HtmlElement | None:
@@ -260,9 +298,12 @@ class Layout:
         return any(a.tag == "a" for a in el.iterancestors())
 
     def _beside_related_link(self, el: HtmlElement) -> bool:
-        """A date next to a long link is the linked article's date (a related item), not this page's."""
-        block = self._block_owner(el.getparent() if el.getparent() is not None else el)
-        return any(len(element_text(a)) >= RELATED_LINK_CHARS for a in block.iter("a"))
+        """A date in a small box with a long link is the linked article's date (a related item)."""
+        block = self._block_owner(el)
+        for box in (block, block.getparent()):
+            if box is not None and len(element_text(box)) <= RELATED_ITEM_CHARS and _has_long_link(box):
+                return True
+        return False
 
     # ---- bylines
     @cached_property
@@ -337,6 +378,10 @@ def _crumbs(el: HtmlElement) -> list[str]:
                 continue  # the article's own title at the end of the path
             names.append(name)
     return names
+
+
+def _has_long_link(el: HtmlElement) -> bool:
+    return any(len(element_text(a)) >= RELATED_LINK_CHARS for a in el.iter("a"))
 
 
 def _all_bold(el: HtmlElement) -> bool:

@@ -14,7 +14,7 @@ import re
 OUTSIDE_ARTICLE = re.compile(
     r"relate|lien[-_]?quan|tin[-_]?khac|other[-_]?news|more[-_]?news|cung[-_]?chuyen[-_]?muc|"
     r"comment|binh[-_]?luan|y[-_]?kien|sidebar|side[-_]?bar|col[-_]?right|right[-_]?col|"
-    r"footer|\bfoot\b|\bmenu|\bnav\b|navbar|navigation|most[-_]?(?:read|view|popular)|xem[-_]?nhieu|"
+    r"footer|\bmenu|\bnav\b|navbar|navigation|most[-_]?(?:read|view|popular)|xem[-_]?nhieu|"
     r"doc[-_]?nhieu|tin[-_]?moi|newest|top[-_]?news|box[-_]?news|list[-_]?news|news[-_]?list|"
     r"\btags?\b|tag[-_]?list|keyword|tu[-_]?khoa|\bshare|social|advert|\bads?\b|banner|"
     r"\bpoll\b|subscribe|newsletter",
@@ -46,7 +46,7 @@ TITLE_TAGS = ("h1", "h2", "h3", "div", "p", "td", "span", "strong", "b", "font")
 
 # The lead (sapo): its class, id or itemprop.
 LEAD_HINT = re.compile(
-    r"sapo|\blead\b|lead[-_]|[-_]lead|summary|intro|\bdesc\b|desc[-_]|description|tom[-_]?tat|chapeau|"
+    r"sapo|\blead\b|lead[-_]|[-_]lead|summary|intro|\bdesc\b|desc[-_]|description|tom[-_]?tat|chap+eau|"
     r"excerpt|abstract|teaser|trich[-_]?dan|subtitle|short",
     re.IGNORECASE,
 )

@@ -48,7 +48,8 @@ class Body:
 
     @property
     def words(self) -> int:
-        return sum(len(p.text.split()) for p in self.paragraphs)
+        """Words of text, captions included: a photo story's captions are its text."""
+        return sum(len(t.split()) for t in [*(p.text for p in self.paragraphs), *self.captions])
 
 
 @dataclass
@@ -149,7 +150,7 @@ def generic_body(src: Sources) -> Body:
     container = layout.container
     if container is None:
         return Body()
-    leave_out = [e for e in (layout.headline, layout.lead) if e is not None]
+    leave_out = [e for e in (layout.headline, layout.lead) if e is not None] + layout.zones_in(container)
     leave_out += [d.element for d in layout.dates if not d.element.iterdescendants("p")]
     return Body(*read_container(container, src.rules, src.url, leave_out), container=container)
 

@@ -12,13 +12,19 @@ from typing import TYPE_CHECKING, Any, Self
 
 from scrapy.exceptions import DropItem
 
-from crawler.extraction import NEWS_TYPES, ExtractionResult, extract_page
-from crawler.items import FetchedPage
+from crawler.extraction import NEWS_TYPES, ExtractionResult, extract_page, rule_miss_fields
+from crawler.items import Article, FetchedPage
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
     from crawler.pipelines import Stats
+
+
+def count_rule_misses(stats: Stats, article: Article) -> None:
+    """`extraction/<outlet>/rule_miss/<field>` per `rule miss:` warning: a redesign shows in the stats."""
+    for field in rule_miss_fields(article.extraction.warnings):
+        stats.inc_value(f"extraction/{article.outlet}/rule_miss/{field}")
 
 
 class PageDropped(DropItem):
@@ -67,4 +73,5 @@ class ExtractPipeline:
             self.stats.inc_value(f"outlet/{outlet}/not_news/{result.page_type}")
             raise NotNews(item, result, "INFO")
         result.article.outlet = outlet
+        count_rule_misses(self.stats, result.article)
         return result.article
