@@ -47,6 +47,9 @@ RENEWALS_PER_LEASE = 3
 # Finished leases are looked at this many times per FRONTIER_ACK_DELAY, so none waits much longer.
 ACK_CHECKS_PER_DELAY = 2
 RECLAIM_INTERVAL = 1.0  # seconds between two looks for expired leases (one small script each)
+# Seconds between two looks at the queue while this worker has nothing to do: Scrapy's engine asks an
+# idle scheduler again only every 5 s, too slow to pick up work another worker has just queued.
+IDLE_POLL_INTERVAL = 1.0
 PICKLE_PROTOCOL = 5
 
 # Sent by FrontierFailureMiddleware when a download failed for good (after retries): its lease is done.
@@ -97,6 +100,7 @@ class FrontierScheduler(BaseScheduler):
         self._order = itertools.count()
         self._fingerprints: set[bytes] = set()  # discovery requests of this worker's run
         self._last_reclaim = 0.0
+        self._starved = False  # the engine asked for a request and got none
         self._beat: LoopingCall | None = None
 
     @classmethod
@@ -163,11 +167,13 @@ class FrontierScheduler(BaseScheduler):
     def _start_heartbeat(self, spider: Spider) -> None:
         """Started on spider_opened: a LoopingCall takes the reactor, which the crawl has installed."""
         self._beat = LoopingCall(self.heartbeat)
-        interval = min(self.lease_seconds / RENEWALS_PER_LEASE, self.ack_delay / ACK_CHECKS_PER_DELAY)
+        interval = min(
+            self.lease_seconds / RENEWALS_PER_LEASE, self.ack_delay / ACK_CHECKS_PER_DELAY, IDLE_POLL_INTERVAL
+        )
         self._beat.start(max(interval, 0.1), now=False)
 
     def heartbeat(self) -> None:
-        """End the leases whose work is stored, renew the rest."""
+        """End the leases whose work is stored, renew the rest, wake the engine when work came in."""
         now = time.monotonic()
         due = [
             (i, lease.key)
@@ -179,8 +185,24 @@ class FrontierScheduler(BaseScheduler):
             for request_id, _ in due:
                 del self._held[request_id]
             self.frontier.renew(self._held)
+            if self._starved and not self._local:
+                self._wake()
         except redis.RedisError as exc:
             self._redis_error("heartbeat", exc)
+
+    def _wake(self) -> None:
+        """Hand a queued request to the idle engine: `engine.crawl` schedules it (into this worker's
+        memory, as the lease is ours) and makes the engine ask for more at once."""
+        engine = self.crawler.engine
+        if engine is None:
+            return
+        self._reclaim()
+        while (got := self.frontier.pop()) is not None:
+            request = self._leased(*got)
+            if request is not None:
+                self._starved = False
+                engine.crawl(request)
+                return
 
     # -- the scheduler interface ------------------------------------------------------------------------
 
@@ -235,9 +257,11 @@ class FrontierScheduler(BaseScheduler):
             while (got := self.frontier.pop()) is not None:
                 request = self._leased(*got)
                 if request is not None:
+                    self._starved = False
                     return request
         except redis.RedisError as exc:
             self._redis_error("dequeue", exc)
+        self._starved = True
         return None
 
     def __len__(self) -> int:
