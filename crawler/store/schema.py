@@ -1,7 +1,9 @@
 """The article store's contract with MongoDB: validator, indexes, and the idempotent upsert.
 
 Everything here is data or pure functions, so the async crawl pipeline and the blocking command-line
-tools build exactly the same operations. docs/schema.md documents the resulting documents.
+tools build exactly the same operations; `ensure_articles_collection` (async) and
+`ensure_articles_collection_sync` are the one place that creates the collections and their indexes.
+docs/schema.md documents the resulting documents and the query each index serves.
 """
 
 from __future__ import annotations
@@ -9,10 +11,15 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bson import Binary
 from pymongo import ASCENDING, DESCENDING, IndexModel, UpdateOne
+from pymongo.errors import CollectionInvalid, OperationFailure
+
+if TYPE_CHECKING:
+    from pymongo.asynchronous.database import AsyncDatabase
+    from pymongo.synchronous.database import Database
 
 from crawler.items import CONTENT_FIELDS, PAGE_TYPES, SCHEMA_VERSION
 
@@ -104,6 +111,7 @@ ARTICLE_SCHEMA: dict[str, Any] = {
     },
 }
 
+# One index per query docs/schema.md shows (tests/crawler/store/test_indexes.py explains each of them).
 ARTICLE_INDEXES = [
     IndexModel([("published_at", DESCENDING)], name="newest_first"),
     IndexModel([("outlet", ASCENDING), ("published_at", DESCENDING)], name="outlet_by_date"),
@@ -111,12 +119,49 @@ ARTICLE_INDEXES = [
     IndexModel([("content_hash", ASCENDING)], name="by_content_hash"),
     IndexModel([("body_hash", ASCENDING)], name="by_body_hash"),
     IndexModel([("last_seen_at", DESCENDING)], name="by_last_seen"),
+    IndexModel([("duplicate_of", ASCENDING), ("published_at", DESCENDING)], name="originals_by_date"),
+    IndexModel([("fetched_at", ASCENDING)], name="changes_since"),  # new or changed revisions
+    IndexModel([("first_seen_at", ASCENDING)], name="new_since"),
 ]
 
 PAGE_INDEXES = [
     IndexModel([("expire_at", ASCENDING)], name="retention", expireAfterSeconds=0),
     IndexModel([("outlet", ASCENDING), ("fetched_at", DESCENDING)], name="outlet_by_fetch"),
+    IndexModel([("fetched_at", ASCENDING)], name="pages_since"),
 ]
+
+NAMESPACE_EXISTS = 48  # create_collection on an existing collection (MongoDB's NamespaceExists)
+
+
+def _already_exists(exc: CollectionInvalid | OperationFailure) -> bool:
+    """pymongo raises CollectionInvalid itself, the server OperationFailure(48) when two creators race."""
+    return not isinstance(exc, OperationFailure) or exc.code == NAMESPACE_EXISTS
+
+
+async def ensure_articles_collection(db: AsyncDatabase, articles: str = ARTICLES, pages: str = PAGES) -> None:
+    """Create (or update) the validator and indexes; safe to run from several processes at once."""
+    validator = {"$jsonSchema": ARTICLE_SCHEMA}
+    try:
+        await db.create_collection(articles, validator=validator, validationLevel="strict")
+    except (CollectionInvalid, OperationFailure) as exc:
+        if not _already_exists(exc):
+            raise
+        await db.command("collMod", articles, validator=validator, validationLevel="strict")
+    await db[articles].create_indexes(ARTICLE_INDEXES)
+    await db[pages].create_indexes(PAGE_INDEXES)
+
+
+def ensure_articles_collection_sync(db: Database, articles: str = ARTICLES, pages: str = PAGES) -> None:
+    """`ensure_articles_collection` for blocking callers (command-line tools, tests): the same steps."""
+    validator = {"$jsonSchema": ARTICLE_SCHEMA}
+    try:
+        db.create_collection(articles, validator=validator, validationLevel="strict")
+    except (CollectionInvalid, OperationFailure) as exc:
+        if not _already_exists(exc):
+            raise
+        db.command("collMod", articles, validator=validator, validationLevel="strict")
+    db[articles].create_indexes(ARTICLE_INDEXES)
+    db[pages].create_indexes(PAGE_INDEXES)
 
 
 def utcnow() -> datetime:
@@ -265,6 +310,8 @@ __all__ = [
     "SCHEMA_VERSION",
     "classify",
     "describe_validation_error",
+    "ensure_articles_collection",
+    "ensure_articles_collection_sync",
     "first_by_body_hash",
     "page_document",
     "page_html",

@@ -14,18 +14,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pymongo.errors import BulkWriteError, CollectionInvalid, OperationFailure, PyMongoError
+from pymongo.errors import BulkWriteError, PyMongoError
 
 from crawler.items import Article
 from crawler.store.breaker import CircuitBreaker
 from crawler.store.schema import (
-    ARTICLE_INDEXES,
-    ARTICLE_SCHEMA,
     ARTICLES,
-    PAGE_INDEXES,
     PAGES,
     classify,
     describe_validation_error,
+    ensure_articles_collection,
     first_by_body_hash,
     page_document,
     upsert_article,
@@ -43,26 +41,12 @@ logger = logging.getLogger(__name__)
 
 DUPLICATE_KEY = 11000
 VALIDATION_FAILED = 121
-NAMESPACE_EXISTS = 48
 
 StatsInc = Callable[[str, int], None]
 
 
 def _no_stats(key: str, count: int) -> None:
     return None
-
-
-async def ensure_articles_collection(db: AsyncDatabase, articles: str = ARTICLES, pages: str = PAGES) -> None:
-    """Create (or update) the validator and indexes; safe to run from several processes at once."""
-    validator = {"$jsonSchema": ARTICLE_SCHEMA}
-    try:
-        await db.create_collection(articles, validator=validator, validationLevel="strict")
-    except (CollectionInvalid, OperationFailure) as exc:
-        if isinstance(exc, OperationFailure) and exc.code != NAMESPACE_EXISTS:
-            raise
-        await db.command("collMod", articles, validator=validator, validationLevel="strict")
-    await db[articles].create_indexes(ARTICLE_INDEXES)
-    await db[pages].create_indexes(PAGE_INDEXES)
 
 
 class ArticleWriter:
