@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
+from urllib.parse import urlsplit
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -51,6 +52,8 @@ MAX_BYLINE_CHARS = 100
 MAX_BYLINE_DISTANCE = 80
 # A breadcrumb has at most this many items; more is a menu.
 MAX_CRUMBS = 6
+# A breadcrumb by shape (a home link and section links) is within this many elements of the headline.
+MAX_TRAIL_DISTANCE = 15
 # A crumb or a highlighted menu item has at most this many words.
 MAX_CRUMB_WORDS = 6
 # A body container holds at least this many characters of its own text.
@@ -343,6 +346,22 @@ class Layout:
             crumbs = _crumbs(el)
             if crumbs and len(crumbs) <= MAX_CRUMBS:
                 return crumbs
+        return self._trail_near_headline()
+
+    def _trail_near_headline(self) -> list[str]:
+        """A home-led link trail just above (or below) the headline, the closest one."""
+        if self.headline is None:
+            return []
+        start = max(0, self.order[self.headline] - MAX_TRAIL_DISTANCE)
+        near = self.elements[start : self.order[self.headline] + MAX_TRAIL_DISTANCE]
+        for el in sorted(near, key=lambda e: abs(self.distance(e))):
+            if (
+                el.tag in ("div", "p", "ul", "ol", "nav", "span", "td", "h2", "h3", "h4")
+                and el not in self.excluded
+            ):
+                trail = link_trail(el)
+                if trail:
+                    return trail
         return []
 
     @cached_property
@@ -367,9 +386,21 @@ def is_home(name: str) -> bool:
     return fold(name).startswith(HOME_WORDS) or not fold(name)
 
 
+def _links_home(a: HtmlElement) -> bool:
+    """A link to the site's front page ("/", "https://host/"): the home crumb, whatever its label."""
+    href = (a.get("href") or "").strip()
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return False
+    return bool(href) and parts.path in ("", "/") and not parts.query and not href.startswith("#")
+
+
 def _crumbs(el: HtmlElement) -> list[str]:
-    links = [element_text(a) for a in el.iter("a")]
-    items = links or [element_text(li) for li in el.iter("li")]
+    links = list(el.iter("a"))
+    items = [element_text(a) for a in links if not _links_home(a)] if links else []
+    if not links:
+        items = [element_text(li) for li in el.iter("li")]
     names: list[str] = []
     for name in items:
         name = squash(name).strip(" >»›/|-–—·•:")
@@ -377,6 +408,24 @@ def _crumbs(el: HtmlElement) -> list[str]:
             if len(name.split()) > MAX_CRUMB_WORDS:
                 continue  # the article's own title at the end of the path
             names.append(name)
+    return names
+
+
+def link_trail(el: HtmlElement) -> list[str] | None:
+    """A breadcrumb by its shape: a home link, then a few short section links, only separators between."""
+    links = [a for a in el if a.tag == "a"] or [a for c in el if c.tag in ("li", "span") for a in c.iter("a")]
+    if not 2 <= len(links) <= MAX_CRUMBS + 1 or not (
+        _links_home(links[0]) or is_home(element_text(links[0]))
+    ):
+        return None
+    rest = squash(element_text(el))
+    for a in links:
+        rest = rest.replace(element_text(a), "", 1)
+    if not pt.CRUMB_SEPARATORS.match(rest):
+        return None
+    names = [element_text(a) for a in links[1:]]
+    if any(not n or len(n.split()) > MAX_CRUMB_WORDS for n in names):
+        return None
     return names
 
 

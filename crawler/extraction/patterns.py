@@ -54,18 +54,20 @@ LEAD_HINT = re.compile(
 NOT_LEAD = re.compile(r"caption|image|img|photo|thumb|picture|video|avatar|author", re.IGNORECASE)
 LEAD_TAGS = ("p", "div", "h2", "h3", "h4", "span", "td", "section", "strong", "b")
 
-# Author elements: `author`, `tacgia`, `tac-gia`, `byline`, `rel=author`, `itemprop=author`.
+# Author elements: `author`, `tacgia`, `tac-gia`, `byline`, `rel=author`, `itemprop=author`; and source
+# lines (`nguontin`, `source`), where `Theo X` names a source, never a person.
+_SOURCE_CLASSES = r"nguon[-_]?tin|\bnguon\b|\bsource\b|article[-_]?source|p[-_]?source"
 AUTHOR_HINT = re.compile(
-    r"author|tac[-_]?gia|byline|writer|reporter|phong[-_]?vien|nguoi[-_]?viet|signature|nguon[-_]?tin|"
-    r"\bsource\b|article[-_]?source|p[-_]?source",
+    r"author|tac[-_]?gia|byline|writer|reporter|phong[-_]?vien|nguoi[-_]?viet|signature|" + _SOURCE_CLASSES,
     re.IGNORECASE,
 )
+SOURCE_HINT = re.compile(_SOURCE_CLASSES, re.IGNORECASE)
 # Authors' classes that are not a byline: the author's photo, a list of the author's other articles.
 NOT_AUTHOR = re.compile(r"avatar|photo|image|img|thumb|list|more|other|box", re.IGNORECASE)
 
 # Breadcrumb containers: `breadcrumb`, `bread-crumb`, `crumbs`, `duong-dan`, microdata BreadcrumbList.
 BREADCRUMB_HINT = re.compile(
-    r"bread[-_]?crumb|breakumb|crumbs?\b|duong[-_]?dan|navigation[-_]?path|path[-_]?nav|\bcate(?:gory)?\b",
+    r"bread[-_]?crumb|breakumb|crumbs?\b|duong[-_]?dan|navigation[-_]?path|path[-_]?nav|nav[-_]?path|\bcate(?:gory)?\b",
     re.IGNORECASE,
 )
 # The current section highlighted in a menu: the category a reader sees when there is no breadcrumb.

@@ -100,6 +100,8 @@ _GLUED_AGENCY = re.compile(r"^(.*[a-zà-ỹđ])([A-ZĐ][A-ZĐ+/]{2,}(?:/[\w+ ]+)
 _PERSON_SEPARATORS = re.compile(r"\s+[-–—]\s+|\s*[,;&]\s*|\s+và\s+|\s+and\s+")
 # A hyphen with no spaces: "Tuân-Tùng" (two people) or "Lê Thị Hồng-Nhung" (one hyphenated name).
 _NAME_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+# Lower-case words a person's name may hold: "Ursula von der Leyen", "Mohammed bin Salman".
+_NAME_PARTICLES = ("d'", "de", "der", "du", "da", "van", "von", "bin", "ibn", "al-")
 _BRACKETED_TAIL = re.compile(r"^(.*?)\s*[(\[]([^()\[\]]+)[)\]]\s*[.,]?$")
 _AGENCY_CODE = re.compile(r"^[A-ZĐ][A-ZĐ&+]{1,9}$")  # "TTXVN", "NLĐO", "GD&TĐ"
 _WORD_OK = re.compile(
@@ -209,7 +211,8 @@ def is_person_name(name: str, site_names: tuple[str, ...] = ()) -> bool:
     words = name.split()
     if len(words) > 6 or is_organisation(name, site_names):
         return False
-    return all(_WORD_OK.match(w) for w in words)
+    # `[A-ZÀ-ỸĐ]` spans lower-case letters too (á, đ): a name's words start upper-case, particles aside.
+    return all(_WORD_OK.match(w) and (w[:1].isupper() or w.startswith(_NAME_PARTICLES)) for w in words)
 
 
 @dataclass
