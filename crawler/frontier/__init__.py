@@ -41,6 +41,6 @@ class FrontierAddon:
         # The per-outlet crawl lease (LEASE_ENABLED) refuses a second crawl of an outlet; on a shared
         # frontier several workers crawl one outlet on purpose and the frontier prevents double
         # fetches instead. Left alone when it was set explicitly above the project settings.
-        if settings.getpriority("LEASE_ENABLED") <= SETTINGS_PRIORITIES["project"]:
+        if (settings.getpriority("LEASE_ENABLED") or 0) <= SETTINGS_PRIORITIES["project"]:
             settings.set("LEASE_ENABLED", False, priority="project")
             logger.info("Shared frontier: the per-outlet crawl lease is off (workers share outlets)")

@@ -124,12 +124,12 @@ class FrontierScheduler(BaseScheduler):
         )
         try:
             self.client.ping()
-            queued, leased = self.frontier.counts()
+            queued, leased = self._store.counts()
         except redis.RedisError as exc:
             raise RuntimeError(f"cannot reach the frontier at {redact(self.url)}: {exc}") from exc
         logger.info(
             "Frontier %s at %s: %d requests queued, %d leased by workers",
-            self.frontier.namespace,
+            self._store.namespace,
             redact(self.url),
             queued,
             leased,
@@ -145,13 +145,15 @@ class FrontierScheduler(BaseScheduler):
 
     def close(self, reason: str) -> None:
         """The pipelines are closed (the store flushed): finished leases end, the others go back."""
+        if self.frontier is None:  # open() failed: nothing was taken
+            return
         if self._beat is not None and self._beat.running:
             self._beat.stop()
         done = [(i, lease.key) for i, lease in self._held.items() if lease.done]
         unfinished = [i for i, lease in self._held.items() if not lease.done]
         try:
-            self._count("acked", self.frontier.ack(done))
-            self._count("released", self.frontier.release(unfinished))
+            self._count("acked", self._store.ack(done))
+            self._count("released", self._store.release(unfinished))
         except redis.RedisError as exc:
             logger.error(
                 "Frontier: could not hand back %d leases (%s); they return after FRONTIER_LEASE_SECONDS",
@@ -181,10 +183,10 @@ class FrontierScheduler(BaseScheduler):
             if lease.settled_at is not None and now - lease.settled_at >= self.ack_delay
         ]
         try:
-            self._count("acked", self.frontier.ack(due))
+            self._count("acked", self._store.ack(due))
             for request_id, _ in due:
                 del self._held[request_id]
-            self.frontier.renew(self._held)
+            self._store.renew(self._held)
             if self._starved and not self._local:
                 self._wake()
         except redis.RedisError as exc:
@@ -193,16 +195,22 @@ class FrontierScheduler(BaseScheduler):
     def _wake(self) -> None:
         """Hand a queued request to the idle engine: `engine.crawl` schedules it (into this worker's
         memory, as the lease is ours) and makes the engine ask for more at once."""
-        engine = self.crawler.engine
+        engine = getattr(self.crawler, "engine", None)  # None outside a running crawl
         if engine is None:
             return
         self._reclaim()
-        while (got := self.frontier.pop()) is not None:
+        while (got := self._store.pop()) is not None:
             request = self._leased(*got)
             if request is not None:
                 self._starved = False
                 engine.crawl(request)
                 return
+
+    @property
+    def _store(self) -> RedisFrontier:
+        if self.frontier is None:
+            raise RuntimeError("the frontier scheduler is used before open()")
+        return self.frontier
 
     # -- the scheduler interface ------------------------------------------------------------------------
 
@@ -211,7 +219,7 @@ class FrontierScheduler(BaseScheduler):
         if self._local:
             return True
         try:
-            queued, leased = self.frontier.counts()
+            queued, leased = self._store.counts()
         except redis.RedisError as exc:
             self._redis_error("count", exc)
             return False
@@ -240,7 +248,7 @@ class FrontierScheduler(BaseScheduler):
             self._count("enqueued/local")
             return True
         try:
-            added = self.frontier.push(payload, request.priority, None if request.dont_filter else key)
+            added = self._store.push(payload, request.priority, None if request.dont_filter else key)
         except redis.RedisError as exc:
             self._redis_error("enqueue", exc)
             self._push_local(request)  # kept and crawled here: nothing is lost while Redis is away
@@ -254,7 +262,7 @@ class FrontierScheduler(BaseScheduler):
             return heapq.heappop(self._local)[2]
         try:
             self._reclaim()
-            while (got := self.frontier.pop()) is not None:
+            while (got := self._store.pop()) is not None:
                 request = self._leased(*got)
                 if request is not None:
                     self._starved = False
@@ -266,7 +274,7 @@ class FrontierScheduler(BaseScheduler):
 
     def __len__(self) -> int:
         try:
-            return len(self._local) + self.frontier.counts()[0]
+            return len(self._local) + self._store.counts()[0]
         except redis.RedisError:
             return len(self._local)
 
@@ -280,9 +288,9 @@ class FrontierScheduler(BaseScheduler):
                 "Frontier: request %s is unreadable (%s); kept in %s",
                 request_id,
                 exc,
-                self.frontier.keys["bad"],
+                self._store.keys["bad"],
             )
-            self.frontier.bury(request_id, payload or b"")
+            self._store.bury(request_id, payload or b"")
             self._count("bad_request")
             return None
         request.meta[LEASE_META] = request_id
@@ -294,13 +302,14 @@ class FrontierScheduler(BaseScheduler):
         now = time.monotonic()
         if now - self._last_reclaim >= RECLAIM_INTERVAL:
             self._last_reclaim = now
-            self._count("reclaimed", self.frontier.reclaim())
+            self._count("reclaimed", self._store.reclaim())
 
     def _push_local(self, request: Request) -> None:
         heapq.heappush(self._local, (-request.priority, next(self._order), request))
 
     def _lease_of(self, request: Request | None) -> _Lease | None:
-        return self._held.get(request.meta.get(LEASE_META)) if request is not None else None
+        lease_id = request.meta.get(LEASE_META) if request is not None else None
+        return self._held.get(lease_id) if lease_id else None
 
     def _settle(self, request: Request | None, *, done: bool = True) -> None:
         lease = self._lease_of(request)
