@@ -34,7 +34,7 @@ from scrapy import Request, signals
 from scrapy.exceptions import NotConfigured
 
 from crawler.pipelines.extract import NotNews
-from crawler.store.connection import get_database
+from crawler.store.connection import MongoConnection, get_database
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -159,13 +159,9 @@ class IncrementalMiddleware:
     async def unknown(self, requests: list[Request]) -> list[Request]:
         """The requests whose article is not stored, or is recent enough to be refreshed."""
         keys = [r.meta["vnnews_article"] for r in requests]
-        try:
-            coll = get_database(self.crawler)[self.collection_name]
-            cursor = coll.find({"_id": {"$in": keys}}, {"published_at": 1})
-            stored = {d["_id"]: d.get("published_at") async for d in cursor}
-            rest = [k for k in keys if k not in stored]
-            skips = get_database(self.crawler)[self.skip_collection].find({"_id": {"$in": rest}}, {"_id": 1})
-            not_news = {d["_id"] async for d in skips} if rest else set()
+        try:  # behind the crawl's store breaker: with the store down, no wait per batch
+            breaker = MongoConnection.from_crawler(self.crawler).breaker
+            stored, not_news = await breaker.call(lambda: self._known(keys))
         except PyMongoError as exc:
             if not self._warned:
                 logger.warning("Cannot ask the store which URLs are known (%s); fetching them all", exc)
@@ -192,6 +188,16 @@ class IncrementalMiddleware:
             else:
                 stats.inc_value(f"outlet/{_outlet(request)}/skipped_known")
         return kept
+
+    async def _known(self, keys: list[str]) -> tuple[dict[str, Any], set[str]]:
+        """{stored key: published_at} and the keys remembered as not news."""
+        coll = get_database(self.crawler)[self.collection_name]
+        cursor = coll.find({"_id": {"$in": keys}}, {"published_at": 1})
+        stored = {d["_id"]: d.get("published_at") async for d in cursor}
+        rest = [k for k in keys if k not in stored]
+        skips = get_database(self.crawler)[self.skip_collection].find({"_id": {"$in": rest}}, {"_id": 1})
+        not_news = {d["_id"] async for d in skips} if rest else set()
+        return stored, not_news
 
 
 def _aware(value: datetime) -> datetime:

@@ -19,7 +19,14 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.utils.log import failure_to_exc_info
 from scrapy.utils.project import get_project_settings
 
-from crawler.exitcodes import ExitCode, Outcome, crawl_outcome, log_outcomes, process_exit_code
+from crawler.exitcodes import (
+    BAD_ARGUMENT_ERRORS,
+    ExitCode,
+    Outcome,
+    crawl_outcome,
+    log_outcomes,
+    process_exit_code,
+)
 from crawler.store.connection import resolve_uri
 
 logger = logging.getLogger(__name__)
@@ -86,7 +93,10 @@ def _final_stats(crawler: Any) -> dict[str, Any]:
 
 def _crawl_failed(failure: Any, name: str, errors: dict[str, str]) -> None:
 
-    logger.error("The crawl of %s failed", name, exc_info=failure_to_exc_info(failure))
+    if failure.type.__name__ in BAD_ARGUMENT_ERRORS:  # one line, no traceback: the message says it all
+        logger.error("The crawl of %s was refused: %s", name, failure.getErrorMessage())
+    else:
+        logger.error("The crawl of %s failed", name, exc_info=failure_to_exc_info(failure))
     errors[name] = f"{failure.type.__name__}: {failure.getErrorMessage()}"
 
 

@@ -8,11 +8,15 @@ one circuit breaker (`MongoConnection.breaker`), so an outage costs one wait, no
 
 from __future__ import annotations
 
+import logging
 import os
 import re
+import socket
 from typing import TYPE_CHECKING, Any
 
 from pymongo import AsyncMongoClient, MongoClient
+from pymongo.errors import InvalidURI
+from pymongo.uri_parser import parse_uri
 from scrapy import signals
 from scrapy.settings import Settings
 
@@ -23,6 +27,11 @@ if TYPE_CHECKING:
     from pymongo.asynchronous.database import AsyncDatabase
     from scrapy.crawler import Crawler
     from scrapy.settings import BaseSettings
+
+logger = logging.getLogger(__name__)
+
+# Seconds a TCP connect to one of the store's hosts may take when a crawl starts (a LAN answers in ms).
+SEED_CONNECT_TIMEOUT = 0.5
 
 _CREDENTIALS = re.compile(r"(?<=://)([^:@/]+):([^@/]*)@")
 
@@ -60,6 +69,25 @@ def default_settings() -> Settings:
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     return settings
+
+
+def seeds_answer(uri: str, timeout: float = SEED_CONNECT_TIMEOUT) -> bool:
+    """Does any host of a mongodb:// URI accept a TCP connection? (True for mongodb+srv://: the hosts
+    are only known from DNS, so the driver finds out.) A refused or timed-out connect to every seed
+    means the store is down, known in milliseconds instead of after the server-selection timeout."""
+    if not uri.startswith("mongodb://"):
+        return True
+    try:
+        nodes = parse_uri(uri)["nodelist"]
+    except (InvalidURI, ValueError):
+        return True  # the driver reports a bad URI itself
+    for host, port in nodes:
+        try:
+            with socket.create_connection((host, port), timeout=timeout):
+                return True
+        except OSError:
+            continue
+    return False
 
 
 def database_name(settings: BaseSettings | None = None) -> str:
@@ -107,6 +135,10 @@ class MongoConnection:
                 count=lambda key, n: crawler.stats.inc_value(key, n),
             ),
         )
+        if not seeds_answer(uri):
+            # nothing listens: open the breaker now instead of letting the first call wait it out
+            logger.warning("The store at %s does not answer; articles go to the spool", redact_uri(uri))
+            conn.breaker.failed()
         crawler._vnnews_mongo = conn  # type: ignore[attr-defined]
         crawler.signals.connect(conn.close, signal=signals.engine_stopped)
         return conn
