@@ -49,6 +49,7 @@ OUTLET_COUNTS = {
     "no_date": ("no_date",),
     "spooled": ("spooled",),
     "invalid": ("invalid",),
+    "discovery_ok": ("discovery_ok",),  # discovery requests answered (crawler/exitcodes.py counts them)
 }
 # Error texts kept in one run document: enough to see what broke, bounded for a crawl that fails often.
 MAX_ERRORS = 20
