@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawler.dates.parse import PRECISIONS, ParsedDate, parse_date
+from crawler.dates.parse import PRECISIONS, ParsedDate, parse_date, parse_machine
 from crawler.dates.select import SOURCES, DateCandidate, DateSelection, select_dates
 
 __all__ = [
@@ -12,5 +12,6 @@ __all__ = [
     "DateSelection",
     "ParsedDate",
     "parse_date",
+    "parse_machine",
     "select_dates",
 ]

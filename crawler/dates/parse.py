@@ -90,6 +90,30 @@ def parse_date(text: str, now: datetime | None = None) -> ParsedDate | None:
     return _relative(ago.group(1) or ago.group(2), ref)
 
 
+def parse_machine(text: str, now: datetime | None = None) -> ParsedDate | None:
+    """A date from a machine attribute (`<time datetime>`, a meta tag, JSON-LD), read as it is written.
+
+    ISO 8601 and epoch numbers as `parse_date` reads them. A slashed `M/D/YYYY` date is month-first
+    when it carries a 12-hour clock (AM/PM), the form .NET writes (Tuổi Trẻ's `7/16/2026 11:47:00
+    PM+07:00`), or when its second number cannot be a month; otherwise it is day-first, as displayed
+    text is. `select_dates` checks the result against the printed date either way.
+    """
+    if not isinstance(text, str):
+        return None
+    cleaned = _clean(text)
+    us = vocab.US_DATE.match(cleaned)
+    if us and _month_first(int(us.group(1)), int(us.group(2)), us.group(4)):
+        month, day, year, rest = int(us.group(1)), int(us.group(2)), us.group(3), us.group(4)
+        cleaned = f"{year}-{month:02d}-{day:02d}{rest}"
+    return parse_date(cleaned, now=now)
+
+
+def _month_first(first: int, second: int, rest: str) -> bool:
+    if first > vocab.MONTHS_IN_YEAR:
+        return False
+    return second > vocab.MONTHS_IN_YEAR or vocab.AM_PM.search(rest) is not None
+
+
 def _reference(now: datetime | None) -> datetime:
     if now is None:
         return datetime.now(vocab.VN_TZ)
@@ -300,6 +324,9 @@ def _take_time(t: str) -> tuple[_Clock | None, str]:
             if marker:
                 clock.hour = _twelve_hour(clock.hour, marker.group(1) in vocab.AM_WORDS)
                 end = marker.end()
+                tail = vocab.TIME_OFFSET.match(t, end) if clock.offset is None else None
+                if tail and (offset := _tail_offset(tail)) is not None:  # "11:47:00 PM+07:00"
+                    clock.offset, end = offset, tail.end()
             return clock, t[: match.start()] + " " + t[end:]
     return None, t
 

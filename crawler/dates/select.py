@@ -1,8 +1,10 @@
 """Choose an article's published and modified times from every date the page offers.
 
-Machine-readable sources are trusted before what the page displays, but a day-only machine date
-gives way to a displayed time on the same day, and a date that disagrees with a better source is
-reported, not silently mixed in. The fetch time is never used as a date.
+Machine-readable sources are trusted before what the page displays, but they are checked against it:
+a machine date that is the printed date with day and month swapped, or the printed local time with
+another offset, gives way to the printed local time, with a warning (docs/dates.md, "When sources
+disagree"). A day-only machine date gives way to a displayed time on the same day, and a date that
+disagrees with a better source is reported, not silently mixed in. The fetch time is never used.
 """
 
 from __future__ import annotations
@@ -14,12 +16,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from crawler.dates import vocab
-from crawler.dates.parse import ParsedDate, parse_date
+from crawler.dates.parse import ParsedDate, parse_date, parse_machine
 from crawler.items import DateCandidate, DateInfo
 
 # Highest priority first.
 SOURCES: tuple[str, ...] = ("jsonld", "meta", "time", "header", "url")
 KINDS: tuple[str, ...] = ("published", "modified")
+# Written for programs, read in the form they are written (parse_machine). Every other source but the
+# URL is printed on the page (read day-first, as Vietnamese readers see it) and checks these.
+MACHINE_SOURCES = frozenset({"jsonld", "meta", "time"})
+URL_SOURCE = "url"
+LOCAL_OFFSET = timedelta(hours=7)  # what a printed `GMT+7`, or a printed time without offset, means
 
 EARLIEST = datetime(1990, 1, 1, tzinfo=vocab.VN_TZ)
 MAX_AHEAD_OF_FETCH = timedelta(hours=1)
@@ -100,9 +107,15 @@ def _known(candidate: DateCandidate, warnings: list[str]) -> bool:
 
 
 def _parse(candidate: DateCandidate, fetched_at: datetime) -> ParsedDate | None:
-    if candidate.source == "url":
+    if candidate.source == URL_SOURCE:
         return _parse_url(candidate.text)
+    if candidate.source in MACHINE_SOURCES:
+        return parse_machine(candidate.text, now=fetched_at)
     return parse_date(candidate.text, now=fetched_at)
+
+
+def _is_printed(reading: _Reading) -> bool:
+    return reading.candidate.source not in MACHINE_SOURCES and reading.candidate.source != URL_SOURCE
 
 
 def _parse_url(text: str) -> ParsedDate | None:
@@ -122,6 +135,10 @@ def _choose(readings: list[_Reading], kind: str, warnings: list[str]) -> _Readin
     if not readings:
         return None
     best = readings[0]
+    printed = next((r for r in readings if _is_printed(r)), None)
+    if printed is not None and best.candidate.source in MACHINE_SOURCES:
+        best = _check_against_printed(best, printed, kind, warnings)
+    explained = readings[0] if best is not readings[0] else None  # its warning is written already
     if best.parsed.precision == "day":
         day = _local_day(best.parsed)
         for other in readings[1:]:
@@ -129,12 +146,58 @@ def _choose(readings: list[_Reading], kind: str, warnings: list[str]) -> _Readin
                 best = other
                 break
     for other in readings:
+        if other is explained:
+            continue
         if abs(other.parsed.value - best.parsed.value) > MAX_DISAGREEMENT:
             warnings.append(
                 f"{kind} dates disagree: kept {best.candidate.source} {best.parsed.isoformat()}, "
                 f"ignored {other.candidate.source} {other.parsed.isoformat()}"
             )
     return best
+
+
+def _check_against_printed(machine: _Reading, printed: _Reading, kind: str, warnings: list[str]) -> _Reading:
+    """The printed local time wins over a machine date that is a known mistake of it (docs/dates.md)."""
+    m, p = machine.parsed, printed.parsed
+    swapped = _swap_day_and_month(m.value)
+    if (
+        swapped is not None
+        and _local_day(m) != _local_day(p)
+        and swapped.astimezone(vocab.VN_TZ).date() == _local_day(p)
+    ):
+        warnings.append(
+            f"{kind} dates disagree: {machine.candidate.source} {m.isoformat()} is the printed "
+            f"{printed.candidate.source} {p.isoformat()} with day and month swapped; kept the printed date"
+        )
+        return (
+            printed if p.precision != "day" else _Reading(machine.candidate, ParsedDate(swapped, m.precision))
+        )
+    if _wrong_offset(m, p):
+        warnings.append(
+            f"{kind} dates disagree: {machine.candidate.source} {m.isoformat()} is the printed local time "
+            f"{printed.candidate.source} {p.isoformat()} with another offset; kept the printed local time"
+        )
+        return printed
+    return machine
+
+
+def _swap_day_and_month(value: datetime) -> datetime | None:
+    if value.day == value.month:
+        return None
+    try:
+        return value.replace(month=value.day, day=value.month)
+    except ValueError:  # the day is no month (13 and more), or the swapped day does not exist
+        return None
+
+
+def _wrong_offset(m: ParsedDate, p: ParsedDate) -> bool:
+    """The machine time shows the printed local clock, but with an offset other than Vietnam's."""
+    if "day" in (m.precision, p.precision) or m.value == p.value:
+        return False
+    if p.value.utcoffset() != LOCAL_OFFSET or m.value.utcoffset() == LOCAL_OFFSET:
+        return False
+    machine_clock = m.value.replace(tzinfo=None, second=0)
+    return machine_clock == p.value.replace(tzinfo=None, second=0)
 
 
 def _local_day(parsed: ParsedDate) -> date:

@@ -79,6 +79,10 @@ SPELLED_DATE = re.compile(
     r"(?:\s*(?:năm|,|/|-)?\s*(\d{4})(?!\d))?"
 )
 
+# Machine attributes in US order, "7/16/2026 11:47:00 PM+07:00": month, day, 4-digit year, the rest.
+US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?!\d)(.*)$")
+MONTHS_IN_YEAR = 12
+
 # "19:25", "07:49:01.5", "11 : 35".
 CLOCK_TIME = re.compile(r"(?<![\d:])(\d{1,2})\s*:\s*(\d{2})(?:\s*:\s*(\d{2})(?:[.,]\d+)?)?(?![\d])")
 # "19h25", "23h", "10 giờ 10 phút", "16 giờ", "19g25".
