@@ -48,12 +48,14 @@ CHAINS: dict[str, Chain] = {
         ("structured", sources.structured_people),
         ("generic", sources.generic_people),
     ),
+    # The breadcrumb the page shows before JSON-LD's: outlets' BreadcrumbLists name other sections
+    # (vietnamplus: "Video" where the page shows "Multimedia") or stop a level short.
     "category": (
         ("rule", sources.rule_category),
-        ("structured", sources.structured_breadcrumb),
         ("generic", sources.generic_breadcrumb),
+        ("structured", sources.structured_breadcrumb),
         ("meta", sources.meta_section),
-        ("generic", sources.generic_menu_section),
+        ("menu", sources.generic_menu_section),  # the generic layer's last guess: the highlighted menu item
     ),
     "tags": (("rule", sources.rule_tags), ("meta", sources.meta_tags)),
     # Every candidate is kept; the dates stage chooses by source (jsonld, meta, time, header, url).
@@ -76,6 +78,7 @@ RULE_GROUPS = {
 }
 # A rule body with fewer words than this share of trafilatura's has lost part of the article.
 RULE_BODY_SHARE = 0.5
+assert all(len(dict(chain)) == len(chain) for chain in CHAINS.values()), "one name per source in a chain"
 
 
 @dataclass
@@ -97,21 +100,13 @@ class Reading:
     def ask(self, field: str, source: str) -> Any:
         """The value of one source of one field (each reader runs once per page)."""
         if (field, source) not in self.asked:
-            readers = [r for name, r in CHAINS[field] if name == source]
-            value: Any = None
-            for reader in readers:
-                value = reader(self.src)
-                if value:
-                    break
-            self.asked[field, source] = value
+            reader = dict(CHAINS[field])[source]
+            self.asked[field, source] = reader(self.src)
         return self.asked[field, source]
 
     def steps(self, field: str) -> Iterator[tuple[str, Any]]:
-        seen: set[str] = set()
         for name, _ in CHAINS[field]:
-            if name not in seen:
-                seen.add(name)
-                yield name, self.ask(field, name)
+            yield name, self.ask(field, name)
 
     def first(self, field: str) -> Found:
         """The first source in the chain that gives the field."""
@@ -155,6 +150,8 @@ class Reading:
             self.warnings.append(f"rule miss: {field} (the outlet rule found nothing; the generic layer did)")
 
     def _generic_has(self, field: str) -> bool:
+        if "generic" not in dict(CHAINS[field]):
+            return False
         value = self.ask(field, "generic")
         if field == "authors":
             return bool(value and value.authors)

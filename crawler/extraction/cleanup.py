@@ -64,7 +64,6 @@ def _drop_lines(draft: Draft) -> list[Para]:
         if shown:
             caption_texts.add(fold(shown))
     title = fold(draft.title)
-    lead = {fold(draft.lead or ""), fold((draft.dateline or "") + (draft.lead or ""))} - {""}
     kept: list[Para] = []
     for para in draft.paragraphs:
         folded = fold(para.text)
@@ -72,7 +71,7 @@ def _drop_lines(draft: Draft) -> list[Para]:
             continue
         if para.linked and pt.LINK_LINE.match(para.text):
             continue  # `Xem thêm video: …`, `>> Đọc tiếp`: a link to another page
-        if folded in caption_texts or (not kept and (folded == title or folded in lead)):
+        if folded in caption_texts or (folded == title and not kept):
             continue
         kept.append(para)
     return kept

@@ -33,7 +33,7 @@ from crawler.extraction.structured import (
     text_of,
     types_of,
 )
-from crawler.extraction.vietnamese import split_caption, split_dateline
+from crawler.extraction.vietnamese import fold, split_caption, split_dateline
 from crawler.items import VN_TZ, Article, DateCandidate, Extraction, FetchedPage, RawPage
 from crawler.outlets import Rules, outlet_for_url, rules_for_url
 
@@ -187,10 +187,19 @@ def _take_body(draft: Draft, found: Found, page: _Page) -> None:
     body: Body = found.value or Body()
     draft.paragraphs, draft.images, draft.captions = body.paragraphs, body.images, body.captions
     draft.method.append(f"rules:{page.rules.outlet}" if found.source == "rule" else found.source or "none")
+    if found.source == "trafilatura":
+        _drop_repeated_lead(draft)
     if found.source == "trafilatura" and not draft.images:
         scope = next(iter(_ARTICLE_EL(page.tree)), None)
         if scope is not None:
             draft.images, draft.captions = take_media(copy.deepcopy(scope), page.url)
+
+
+def _drop_repeated_lead(draft: Draft) -> None:
+    """trafilatura reads the sapo as the body's first line; the lead field has it already."""
+    lead = {fold(draft.lead or ""), fold((draft.dateline or "") + (draft.lead or ""))} - {""}
+    if draft.paragraphs and fold(draft.paragraphs[0].text) in lead:
+        draft.paragraphs = draft.paragraphs[1:]
 
 
 def _content_refusal(page: _Page, draft: Draft) -> ExtractionResult | None:

@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import pairwise
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -52,8 +53,9 @@ MAX_BYLINE_CHARS = 100
 MAX_BYLINE_DISTANCE = 80
 # A breadcrumb has at most this many items; more is a menu.
 MAX_CRUMBS = 6
-# A breadcrumb by shape (a home link and section links) is within this many elements of the headline.
-MAX_TRAIL_DISTANCE = 15
+# A category box or a breadcrumb by shape (a home link, section links) is this close to the headline
+# (elements, document order): the page's header, not its menus.
+MAX_CATEGORY_DISTANCE = 40
 # A crumb or a highlighted menu item has at most this many words.
 MAX_CRUMB_WORDS = 6
 # A body container holds at least this many characters of its own text.
@@ -65,6 +67,7 @@ SIBLING_SHARE = 0.3
 MIN_TEXT_NODE_CHARS = 20
 _PARAGRAPH_TAGS = frozenset(("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "dd", "dt"))
 _LEAD_BLOCK_TAGS = frozenset(("p", "div", "h2", "h3", "td", "span", "strong", "b"))
+_TRAIL_TAGS = frozenset(("div", "p", "ul", "ol", "nav", "span", "td", "h2", "h3", "h4", "font", "header"))
 _SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "a", "select", "option", "button"))
 
 
@@ -336,32 +339,47 @@ class Layout:
     # ---- category
     @cached_property
     def breadcrumb(self) -> list[str]:
-        """The section path a breadcrumb shows, home left out; the first breadcrumb that reads as one."""
+        """The section path the page shows, home left out: a breadcrumb, else a category box or a link
+        trail next to the headline."""
         for el in self.elements:
             hints = " ".join((hints_of(el) or "", el.get("itemtype") or "", el.get("aria-label") or ""))
             if not (pt.BREADCRUMB_HINT.search(hints) or "breadcrumblist" in hints.lower()):
                 continue
             if any(a.tag in ("footer", "aside") for a in el.iterancestors()):
                 continue
-            crumbs = _crumbs(el)
-            if crumbs and len(crumbs) <= MAX_CRUMBS:
+            if crumbs := _crumbs(el):
                 return crumbs
-        return self._trail_near_headline()
+        return self._category_near_headline() or self._trail_near_headline()
+
+    def _near_headline(self) -> list[HtmlElement]:
+        """Elements next to the headline, closest first; a `<nav>` counts (breadcrumbs live in one)."""
+        if self.headline is None:
+            return []
+        start = max(0, self.order[self.headline] - MAX_CATEGORY_DISTANCE)
+        near = self.elements[start : self.order[self.headline] + MAX_CATEGORY_DISTANCE]
+        boxes = [z for z in self._zones if z.tag != "nav"]
+        return sorted(
+            (
+                e
+                for e in near
+                if e not in self.excluded or not any(b in boxes for b in (e, *e.iterancestors()))
+            ),
+            key=lambda e: abs(self.distance(e)),
+        )
+
+    def _category_near_headline(self) -> list[str]:
+        for el in self._near_headline():
+            if el.tag not in _TRAIL_TAGS or not pt.CATEGORY_HINT.search(hints_of(el) or ""):
+                continue
+            if crumbs := _crumbs(el):
+                return crumbs
+        return []
 
     def _trail_near_headline(self) -> list[str]:
         """A home-led link trail just above (or below) the headline, the closest one."""
-        if self.headline is None:
-            return []
-        start = max(0, self.order[self.headline] - MAX_TRAIL_DISTANCE)
-        near = self.elements[start : self.order[self.headline] + MAX_TRAIL_DISTANCE]
-        for el in sorted(near, key=lambda e: abs(self.distance(e))):
-            if (
-                el.tag in ("div", "p", "ul", "ol", "nav", "span", "td", "h2", "h3", "h4")
-                and el not in self.excluded
-            ):
-                trail = link_trail(el)
-                if trail:
-                    return trail
+        for el in self._near_headline():
+            if el.tag in _TRAIL_TAGS and (trail := link_trail(el)):
+                return trail
         return []
 
     @cached_property
@@ -371,6 +389,8 @@ class Layout:
         for el in self.elements:
             if el.tag not in ("li", "a") or not pt.ACTIVE_HINT.search(el.get("class") or ""):
                 continue
+            if not any(a.tag == "nav" or pt.MENU_HINT.search(hints_of(a) or "") for a in el.iterancestors()):
+                continue  # an active tab or filter, not the site's section menu
             link = el if el.tag == "a" else next(el.iter("a"), None)
             name = element_text(link) if link is not None else ""
             if name and len(name.split()) <= MAX_CRUMB_WORDS and not is_home(name) and name not in names:
@@ -396,19 +416,45 @@ def _links_home(a: HtmlElement) -> bool:
     return bool(href) and parts.path in ("", "/") and not parts.query and not href.startswith("#")
 
 
+def _nested_paths(links: list[HtmlElement]) -> bool:
+    """Each link goes one level below the one before it (/thoi-su, /thoi-su/moi-truong)."""
+    paths = [
+        urlsplit(a.get("href") or "").path.rstrip("/").removesuffix(".htm").removesuffix(".html")
+        for a in links
+    ]
+    return all(b.startswith(a + "/") for a, b in pairwise(paths) if a)
+
+
 def _crumbs(el: HtmlElement) -> list[str]:
-    links = list(el.iter("a"))
+    """The names of a breadcrumb's links (its `li`s when it has none), home and boxes inside left out.
+
+    A box holding a trail and a sub-menu (or a share bar) gives its first part only.
+    """
+    links = [a for a in el.iter("a") if not _in_box(a, el)]
     items = [element_text(a) for a in links if not _links_home(a)] if links else []
     if not links:
         items = [element_text(li) for li in el.iter("li")]
     names: list[str] = []
     for name in items:
         name = squash(name).strip(" >»›/|-–—·•:")
-        if name and not pt.CRUMB_SEPARATORS.match(name) and not is_home(name) and name not in names:
-            if len(name.split()) > MAX_CRUMB_WORDS:
-                continue  # the article's own title at the end of the path
-            names.append(name)
+        if not name or pt.CRUMB_SEPARATORS.match(name) or is_home(name) or name in names:
+            continue
+        if len(name.split()) > MAX_CRUMB_WORDS or pt.END_OF_ARTICLE.match(name):
+            continue  # the article's own title at the end of the path; a "Xem thêm" link
+        names.append(name)
+    if len(names) > MAX_CRUMBS:
+        return next((c for c in map(_crumbs, el) if 0 < len(c) <= MAX_CRUMBS), [])
     return names
+
+
+def _in_box(a: HtmlElement, top: HtmlElement) -> bool:
+    """A link inside a share bar, a menu or another box within the breadcrumb's element."""
+    for ancestor in a.iterancestors():
+        if ancestor is top:
+            return False
+        if pt.OUTSIDE_ARTICLE.search(hints_of(ancestor) or ""):
+            return True
+    return False
 
 
 def link_trail(el: HtmlElement) -> list[str] | None:
@@ -423,6 +469,8 @@ def link_trail(el: HtmlElement) -> list[str] | None:
         rest = rest.replace(element_text(a), "", 1)
     if not pt.CRUMB_SEPARATORS.match(rest):
         return None
+    if len(links) > 2 and not rest.strip() and not _nested_paths(links[1:]):
+        return None  # home and sibling sections with nothing between them: a menu, not a path
     names = [element_text(a) for a in links[1:]]
     if any(not n or len(n.split()) > MAX_CRUMB_WORDS for n in names):
         return None

@@ -67,11 +67,16 @@ NOT_AUTHOR = re.compile(r"avatar|photo|image|img|thumb|list|more|other|box", re.
 
 # Breadcrumb containers: `breadcrumb`, `bread-crumb`, `crumbs`, `duong-dan`, microdata BreadcrumbList.
 BREADCRUMB_HINT = re.compile(
-    r"bread[-_]?crumb|breakumb|crumbs?\b|duong[-_]?dan|navigation[-_]?path|path[-_]?nav|nav[-_]?path|\bcate(?:gory)?\b",
+    r"bread[-_]?crumb|breakumb|crumbs?\b|duong[-_]?dan|navigation[-_]?path|path[-_]?nav|nav[-_]?path",
     re.IGNORECASE,
 )
+# A weaker sign, trusted only next to the headline (menus and "same category" boxes use it too): a class
+# with a `cate`, `category` or `chuyen-muc` part (`detail-cate`, `the-article-category`, `cate-m`).
+CATEGORY_HINT = re.compile(r"(?:^|[-_\s])(?:cate|category|chuyen[-_]?muc)(?:[-_\s]|$)", re.IGNORECASE)
 # The current section highlighted in a menu: the category a reader sees when there is no breadcrumb.
 ACTIVE_HINT = re.compile(r"\bactive\b|\bcurrent\b|\bselected\b|\bon\b", re.IGNORECASE)
+# The site's section menu, where the highlighted item is the page's section.
+MENU_HINT = re.compile(r"menu|\bnav|navigation|main[-_]?cate", re.IGNORECASE)
 # Crumb separators shown as text between the links.
 CRUMB_SEPARATORS = re.compile(r"^[\s>»›/|\-–—·•:]*$")
 

@@ -219,7 +219,9 @@ def generic_breadcrumb(src: Sources) -> list[str]:
 
 def meta_section(src: Sources) -> list[str]:
     article = src.structured.article or {}
-    section = src.structured.first_meta("article:section") or text_of(article.get("articleSection"))
+    section = src.structured.first_meta("article:section", "articlesection") or text_of(
+        article.get("articleSection")
+    )
     return [squash(section.split(",")[0])] if section else []
 
 

@@ -122,8 +122,9 @@ class Structured:
             items = crumb.get("itemListElement")
             if not isinstance(items, list):
                 continue
+            flat = [j for i in items for j in (i if isinstance(i, list) else [i])]  # dantri nests lists
             ordered = sorted(
-                (i for i in items if isinstance(i, dict)),
+                (i for i in flat if isinstance(i, dict)),
                 key=lambda i: i.get("position", 0) if isinstance(i.get("position"), int) else 0,
             )
             names = [text_of(i.get("name")) or text_of(i.get("item")) for i in ordered]
