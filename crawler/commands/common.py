@@ -8,7 +8,6 @@ embedded one when no URI is configured), print results with `print_table` and sh
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 import time
 from collections import Counter
@@ -24,8 +23,6 @@ from rich.live import Live
 from rich.text import Text
 
 from crawler.store.connection import database_name, redact_uri, resolve_uri, sync_client
-
-logger = logging.getLogger(__name__)
 
 # Seconds between two progress lines when the output is not a terminal.
 PLAIN_PROGRESS_EVERY = 10.0
@@ -74,7 +71,7 @@ def print_table(
     """A fixed-width table, one row per key, numbers right-aligned, with a total row of the numbers."""
     out = out or sys.stdout
     width = max([12, *(len(k) + 2 for k in rows)])
-    cells = {c: max(10, len(c) + 1) for c in columns}
+    cells = {c: max(10, len(c) + 1, *(len(_cell(r.get(c))) + 2 for r in rows.values())) for c in columns}
     out.write(f"{key:<{width}}" + "".join(f"{c:>{cells[c]}}" for c in columns) + "\n")
     totals: Counter[str] = Counter()
     for name, row in rows.items():
@@ -98,8 +95,9 @@ def _cell(value: Any) -> str:
 class Progress:
     """Counts of long work (records read, articles stored, …), shown as they change.
 
-    On a terminal a rich live line is redrawn; otherwise a log line goes out every
-    PLAIN_PROGRESS_EVERY seconds and once at the end, so a scheduler's log shows the work too.
+    On a terminal a rich live line is redrawn; otherwise a plain line is written every
+    PLAIN_PROGRESS_EVERY seconds and once at the end, so a scheduler's log shows the work too, whatever
+    the crawl's LOG_LEVEL.
     """
 
     def __init__(self, title: str, out: TextIO | None = None) -> None:
@@ -122,7 +120,7 @@ class Progress:
     ) -> None:
         if self._live is not None:
             self._live.stop()
-        logger.info("%s", self.line())
+        self._plain()
 
     def advance(self, **counts: int) -> None:
         self.counts.update(counts)
@@ -130,7 +128,11 @@ class Progress:
             self._live.update(Text(self.line()))
         elif time.monotonic() - self._last_line >= PLAIN_PROGRESS_EVERY:
             self._last_line = time.monotonic()
-            logger.info("%s", self.line())
+            self._plain()
+
+    def _plain(self) -> None:
+        self.out.write(self.line() + "\n")
+        self.out.flush()
 
     def line(self) -> str:
         elapsed = max(time.monotonic() - self.started, 1e-9)
