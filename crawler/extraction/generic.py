@@ -30,6 +30,9 @@ MAX_HEADLINE_CHARS = 300
 HEADLINE_MATCH = 0.8
 # An element with no headline markup is the headline only when it shows the metadata title itself.
 SAME_TEXT = 1.0
+# One text inside the other is almost the same text (a badge, a suffix): a bonus, capped below "same".
+CONTAINED_BONUS = 0.2
+CONTAINED_LIKENESS = 0.95
 # A lead has at least this many characters (shorter: a kicker or a date line) and at most this many.
 LEAD_MIN_CHARS = 40
 LEAD_MAX_CHARS = 1500
@@ -37,6 +40,8 @@ LEAD_MAX_CHARS = 1500
 LEAD_MIN_WORDS = 12
 # The lead starts within this many elements of the headline (document order); further is the body.
 MAX_LEAD_DISTANCE = 60
+# ... or this many when its class says sapo/lead (share bars and players may sit in between).
+MAX_HINTED_LEAD_DISTANCE = 200
 # A page's own date is within this many elements before or after its headline.
 MAX_DATE_BEFORE = 40
 MAX_DATE_AFTER = 80
@@ -67,13 +72,14 @@ SIBLING_SHARE = 0.3
 MIN_TEXT_NODE_CHARS = 20
 _PARAGRAPH_TAGS = frozenset(("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "dd", "dt"))
 _LEAD_BLOCK_TAGS = frozenset(("p", "div", "h2", "h3", "td", "span", "strong", "b"))
+_INLINE_TAGS = frozenset(("a", "strong", "b", "em", "i", "u", "abbr", "sup", "sub"))
 _TRAIL_TAGS = frozenset(("div", "p", "ul", "ol", "nav", "span", "td", "h2", "h3", "h4", "font", "header"))
 _SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "a", "select", "option", "button"))
 
 
 def hints_of(el: HtmlElement) -> str:
-    """What an element's markup says it is: its class, id, itemprop and rel, joined by spaces."""
-    return " ".join(v for a in ("class", "id", "itemprop", "rel") if (v := el.get(a)))
+    """What an element's markup says it is: its class, id, itemprop, rel and data-role, joined by spaces."""
+    return " ".join(v for a in ("class", "id", "itemprop", "rel", "data-role") if (v := el.get(a)))
 
 
 def _likeness(text: str, other: str) -> float:
@@ -84,7 +90,7 @@ def _likeness(text: str, other: str) -> float:
     if a == b:
         return 1.0
     if a in b or b in a:
-        return min(len(a), len(b)) / max(len(a), len(b)) + 0.2
+        return min(CONTAINED_LIKENESS, min(len(a), len(b)) / max(len(a), len(b)) + CONTAINED_BONUS)
     words_a, words_b = set(text.casefold().split()), set(other.casefold().split())
     return len(words_a & words_b) / len(words_a | words_b)
 
@@ -120,6 +126,7 @@ class Layout:
             el
             for el in self.elements
             if el is not self.root
+            and el.tag not in _INLINE_TAGS  # an inline link classed "cms-relate" is article text
             and (el.tag in pt.OUTSIDE_TAGS or pt.OUTSIDE_ARTICLE.search(hints_of(el) or "") is not None)
         ]
 
@@ -218,7 +225,7 @@ class Layout:
         """The visible lead: a sapo/lead/summary element under the headline, else its first bold paragraph."""
         if self.headline is None:
             return None
-        for el in self._after_headline(MAX_LEAD_DISTANCE):
+        for el in self._after_headline(MAX_HINTED_LEAD_DISTANCE):
             hints = hints_of(el) or ""
             if el.tag not in pt.LEAD_TAGS or not pt.LEAD_HINT.search(hints) or pt.NOT_LEAD.search(hints):
                 continue

@@ -29,6 +29,8 @@ from crawler.outlets import Rules
 # A description meta and a visible block are the same lead when this much of the shorter one opens
 # the longer one (outlets cut descriptions, or drop the dateline prefix the page shows).
 LEAD_AGREEMENT = 0.8
+# A label after the headline text inside the h1 ("Nổi bật", "Video", "Ảnh") has at most this many words.
+MAX_BADGE_WORDS = 3
 # A page with at least this many captioned images (and little text) is a photo story: its captions
 # are its text, so a container holding only them is not empty.
 PHOTO_MIN_CAPTIONS = 3
@@ -90,7 +92,14 @@ def rule_title(src: Sources) -> str:
 
 
 def generic_title(src: Sources) -> str:
-    return element_text(src.layout.headline)
+    """The headline as shown, without a badge the h1 carries after it ("… Nổi bật", "… Video")."""
+    shown = element_text(src.layout.headline)
+    words = shown.split()
+    for title in src.metadata_titles:
+        n = len(title.split())
+        if 0 < len(words) - n <= MAX_BADGE_WORDS and fold(" ".join(words[:n])) == fold(title):
+            return " ".join(words[:n])
+    return shown
 
 
 def structured_title(src: Sources) -> str:
