@@ -126,7 +126,7 @@ FEED_EXPORTERS = {
 }
 
 # -- scheduled runs: run records, the per-outlet lease, progress (docs/operations.md) ------------
-EXTENSIONS = {
+EXTENSIONS = {  # extensions of our own: the lease, run records, progress, exit codes
     "crawler.extensions.lease.LeaseExtension": 100,  # one crawl per outlet at a time
     "crawler.extensions.runs.RunRecordExtension": 110,  # one crawl_runs document per crawl
     "crawler.extensions.progress.ProgressExtension": 120,  # live counts for vnnews crawl
