@@ -94,12 +94,15 @@ def _round(workers: int, site: ReplaySite, replay: str, uri: str, frontier: str,
     hits = Counter({key: n for key, n in site.hits.items() if key in articles})
     fetched = [sum(v for s in w.values() for k, v in s.items() if k.endswith("/fetched")) for w in stats]
     engine = [max(s.get("elapsed_time_seconds", 0.0) for s in w.values()) for w in stats]
+    # a retry (the replay too slow under load: a download timeout) is a second hit of one URL
+    retries = sum(s.get("retry/count", 0) for w in stats for s in w.values())
     return {
         "wall": wall,
         "hits": hits,
         "articles": len(articles),
         "fetched_per_worker": fetched,
         "engine": engine,
+        "retries": retries,
     }
 
 
@@ -139,7 +142,7 @@ def main() -> int:
         print(f"{workers} worker(s): {r['wall']:.2f} s wall -> {fetches / r['wall']:.1f} article pages/s; "
               f"longest crawl (engine, no process start) {crawl:.2f} s -> {fetches / crawl:.1f} pages/s; "
               f"fetches per article URL {per_url:.2f} "
-              f"(max {max(r['hits'].values())}, {missing} never fetched); "
+              f"(max {max(r['hits'].values())}, {missing} never fetched, {r['retries']} retries); "
               f"article pages per worker {r['fetched_per_worker']}, "
               f"engine seconds per worker {[round(e, 1) for e in r['engine']]}")  # fmt: skip
     one, two = (sum(rounds[w]["hits"].values()) / rounds[w]["wall"] for w in (1, 2))
