@@ -24,8 +24,9 @@ REDIRECT_MAX_VISIBLE = 200
 ERROR_MAX_VISIBLE = 5000
 # A listing has at least this many links ...
 LISTING_MIN_LINKS = 40
-# ... and fewer body words than this; a page with more running text is an article, whatever its menus.
+# ... and fewer body words than this, or this share of its body lines are links (teasers' headlines).
 LISTING_MAX_BODY_WORDS = 150
+LISTING_LINKED_SHARE = 0.3
 # A run of consecutive sentence lines of at least this many words under a headline is an article (a
 # reader letter, a short story), even among hundreds of links: a listing's teasers are one line each.
 ARTICLE_RUN_WORDS = 50
@@ -118,16 +119,19 @@ def detect_error(tree: HtmlElement, visible: int) -> str | None:
 
 
 def looks_like_listing(tree: HtmlElement, lines: list[str], headline: str) -> bool:
-    """Many links and little running text: a section or home page.
+    """Many links and no article text among them: a section or home page.
 
     `lines` are the body's lines, links blanked. A headline over a long run of sentences is an
     article however many menu and sidebar links surround it: refusing a real article loses it for good.
+    A page of teasers (a linked headline, a summary, again and again) has no such run.
     """
-    if sum(len(line.split()) for line in lines) >= LISTING_MAX_BODY_WORDS:
-        return False
     if len(headline.split()) >= HEADLINE_MIN_WORDS and has_sentence_run(lines):
         return False
-    return len(_ANCHORS(tree)) >= LISTING_MIN_LINKS
+    if len(_ANCHORS(tree)) < LISTING_MIN_LINKS:
+        return False
+    words = sum(len(line.split()) for line in lines)
+    linked = sum(1 for line in lines if not line)
+    return words < LISTING_MAX_BODY_WORDS or linked >= LISTING_LINKED_SHARE * max(len(lines), 1)
 
 
 def has_sentence_run(lines: list[str]) -> bool:

@@ -11,9 +11,10 @@ from functools import cached_property
 
 from lxml.html import HtmlElement
 
+from crawler.extraction import patterns as pt
 from crawler.extraction.body import element_text, read_container, trafilatura_body
 from crawler.extraction.context import Para
-from crawler.extraction.generic import Layout, is_home
+from crawler.extraction.generic import Layout, hints_of, is_home
 from crawler.extraction.structured import Structured, text_of, types_of
 from crawler.extraction.vietnamese import (
     Byline,
@@ -124,17 +125,24 @@ def rule_lead(src: Sources) -> str:
 
 def generic_lead(src: Sources) -> str:
     """The visible lead block; else the first block under the headline when the description says so."""
-    if src.layout.lead is not None:
-        return element_text(src.layout.lead)
+    lead = src.layout.lead
+    if lead is not None:
+        hinted = pt.LEAD_HINT.search(hints_of(lead) or "") is not None
+        if hinted or not _inside(lead, src.rule_container):
+            return element_text(lead)
+        return ""  # the first paragraph of the outlet's own body container is its body
     first = src.layout.first_paragraph
     description = src.structured.first_meta("og:description", "description", "twitter:description")
     if first is None or not description:
         return ""
-    containers = [c for c in (src.rule_container, src.layout.container) if c is not None]
-    if any(first is c or any(a is c for a in first.iterancestors()) for c in containers):
+    if _inside(first, src.rule_container) or _inside(first, src.layout.container):
         return ""  # the body's own first paragraph, even where the description copies it
     shown = element_text(first)
     return shown if agrees(description, split_dateline(shown)[1]) else ""
+
+
+def _inside(el: HtmlElement, container: HtmlElement | None) -> bool:
+    return container is not None and (el is container or any(a is container for a in el.iterancestors()))
 
 
 def agrees(description: str, shown: str) -> bool:
@@ -200,6 +208,8 @@ def generic_people(src: Sources) -> Byline:
     for el in src.layout.bylines:
         text = element_text(el) or squash(el.get("content"))
         byline.merge(parse_byline(text, site_names=src.site_names))
+    if byline.credit and fold(byline.credit) in {fold(n) for n in src.site_names}:
+        byline.credit = None  # the site naming itself in an author slot credits no one
     return byline
 
 
