@@ -180,7 +180,7 @@ class OutletSpider(scrapy.Spider):
         return {
             "since": since,
             "until": until,
-            "max_pages": _argument(kwargs, "max_pages", _positive_int, "a whole number of pages, 1 or more"),
+            "max_pages": _argument(kwargs, "max_pages", _whole_number, "a whole number of pages, 0 or more"),
             "refresh_hours": _argument(kwargs, "refresh_hours", _hours, "a number of hours, 0 or more"),
             "channels": channels or ALL_CHANNELS,
         }
@@ -397,9 +397,9 @@ def _argument(kwargs: dict[str, Any], name: str, read: Any, expected: str) -> An
         raise SpiderArgumentError(f"cannot read {name}={value}: expected {expected}") from None
 
 
-def _positive_int(value: Any) -> int:
+def _whole_number(value: Any) -> int:
     number = int(value)
-    if number < 1:
+    if number < 0:
         raise ValueError(value)
     return number
 

@@ -29,7 +29,7 @@ BAD_ARGUMENTS = [
     (["vnexpress", "-a", "since=2026-13-45"], "cannot read since=2026-13-45: expected an ISO date"),
     (["vnexpress", "-a", "until=ngày mai"], "cannot read until=ngày mai"),
     (["vnexpress", "-a", "since=2026-07-10", "-a", "until=2026-07-01"], "is before since"),
-    (["vnexpress", "-a", "max_pages=0"], "cannot read max_pages=0"),
+    (["vnexpress", "-a", "max_pages=-1"], "cannot read max_pages=-1"),
     (["vnexpress", "-a", "refresh_hours=nhiều"], "cannot read refresh_hours=nhiều"),
     (["vnexpress", "-a", "channels=feeds,rss"], "unknown channels rss; valid: feeds, sitemaps, listings"),
 ]
