@@ -95,7 +95,7 @@ def database_name(settings: BaseSettings | None = None) -> str:
     return name or os.environ.get("MONGODB_DATABASE") or "vnnews"
 
 
-def sync_client(uri: str, timeout_ms: int = 10_000) -> MongoClient:
+def sync_client(uri: str, timeout_ms: int = 10_000) -> MongoClient[dict[str, Any]]:
     """A blocking client for command-line tools (never used inside a crawl)."""
     return MongoClient(uri, serverSelectionTimeoutMS=timeout_ms, **CLIENT_OPTIONS)
 
@@ -114,15 +114,15 @@ class MongoConnection:
         self.uri = uri
         self.server = server
         self.breaker = breaker or CircuitBreaker(retry_after=0.0)
-        self.client: AsyncMongoClient = AsyncMongoClient(
+        self.client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
             uri, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms, **CLIENT_OPTIONS
         )
-        self.database: AsyncDatabase = self.client[db_name]
+        self.database: AsyncDatabase[dict[str, Any]] = self.client[db_name]
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> MongoConnection:
         existing = getattr(crawler, "_vnnews_mongo", None)
-        if existing is not None:
+        if isinstance(existing, MongoConnection):
             return existing
         uri, server = resolve_uri(crawler.settings)
         conn = cls(
@@ -150,6 +150,6 @@ class MongoConnection:
             self.server = None
 
 
-def get_database(crawler: Crawler) -> AsyncDatabase:
+def get_database(crawler: Crawler) -> AsyncDatabase[dict[str, Any]]:
     """The crawl's database; the first caller opens the connection."""
     return MongoConnection.from_crawler(crawler).database
