@@ -15,8 +15,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import IO, Any, Protocol
 
-import pyarrow as pa
-import pyarrow.parquet as pq
+import pyarrow as pa  # type: ignore[import-untyped]  # ships no type information
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 # The exported fields, in schema order (docs/schema.md). `_id` is left out: it equals `url`.
 EXPORT_FIELDS = (

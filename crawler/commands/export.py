@@ -42,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _format(args: argparse.Namespace) -> str:
     if args.format:
-        return args.format
+        return str(args.format)
     suffix = Path(args.out).suffix.lstrip(".").lower()
     return {"jl": "jsonl", "jsonl": "jsonl", "csv": "csv", "parquet": "parquet", "pq": "parquet"}.get(
         suffix, "jsonl"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -12,9 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pymongo import AsyncMongoClient
 
 from crawler.replay import ReplayServer, ReplaySite, load_corpus
+from exporters.mongo.writer import ArticleWriter
 from tests.conftest import REPO_ROOT
+from tests.factories import make_article
 
 OUTLET = "dantri"
 # A crawl slowed down enough (one request at a time, a pause between two) that a second one started
@@ -112,6 +116,19 @@ def test_killed_crawl_is_unfinished_and_frees_the_outlet_when_its_lease_expires(
     assert "ended_at" not in dead and dead["heartbeat_at"] >= dead["started_at"]
 
 
+def _store_without_story(uri: str, db: str, spool: Path, article: object) -> None:
+    async def write() -> None:
+        client = AsyncMongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=3000)
+        try:
+            writer = ArticleWriter(client[db], spool)
+            writer.add(article)
+            await writer.flush()
+        finally:
+            await client.close()
+
+    asyncio.run(write())
+
+
 def _status(uri: str, db: str, tmp_path: Path, *outlets: str) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "crawler.cli", "status", *outlets, "--json", "--stale-after", "1"]
     return _run([*command, "--uri", uri, "--database", db], tmp_path)
@@ -126,3 +143,18 @@ def test_bad_arguments_and_unreachable_store(replay, tmp_path):
     down = _run(_command(replay.url, unreachable, "x", OUTLET), tmp_path)
     assert down.returncode == 5 and "unreachable" in down.stderr
     assert "secret" not in down.stderr  # the password never shows
+
+
+def test_articles_left_without_a_story_get_one_in_the_next_run(replay, mongo_server, mongo_db, tmp_path):
+    """After an outage some articles were stored without a story; the next scheduled run repairs them."""
+    orphan = make_article("https://baotintuc.vn/thoi-su/mat-dien-luc-luu-tru-1.htm", story_id=None)
+    _store_without_story(mongo_server, mongo_db.name, tmp_path / "spool", orphan)
+    assert mongo_db.articles.find_one({"_id": orphan.url})["story_id"] is None
+
+    done = _run(_command(replay.url, mongo_server, mongo_db.name, OUTLET), tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    repaired = mongo_db.articles.find_one({"_id": orphan.url})
+    assert repaired["story_id"] and mongo_db.stories.find_one({"_id": repaired["story_id"]})
+    assert mongo_db.articles.count_documents({"story_id": None}) == 0
+    (run,) = mongo_db.crawl_runs.find()
+    assert run["status"] == "finished"
