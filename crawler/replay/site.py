@@ -4,8 +4,9 @@ profile points at, generated so that the unchanged spiders discover exactly thos
 
 robots.txt lists every sitemap with `Sitemap:` lines; with `robots_sitemap=True` one more sitemap,
 named nowhere else, offers pages as a fourth channel. A site can also be told to refuse paths in
-robots.txt, to answer a URL with errors first (e.g. 429 with Retry-After) and to redirect a URL (a
-moved article), which the tests use. It records every path asked for.
+robots.txt, to answer a URL with errors first (e.g. 429 with Retry-After), to redirect a URL (a
+moved article) and to answer a URL with a reply of the test's own (raw body and headers: a bad page),
+which the tests use. It records every path asked for.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ class ReplaySite:
         self.faults: dict[tuple[str, str], list[Reply]] = defaultdict(list)
         self.redirects: dict[tuple[str, str], Reply] = {}
         self.moved: dict[tuple[str, str], ReplayPage] = {}  # pages served under a new URL
+        self.served: dict[tuple[str, str], Reply] = {}  # replies of a test's own (`serve`)
         self.hits: Counter[tuple[str, str]] = Counter()
         self._lock = threading.Lock()
         self._sitemap_urls: dict[tuple[str, str], str] = {}  # for robots.txt `Sitemap:` lines
@@ -105,6 +107,11 @@ class ReplaySite:
         if key in self.pages:
             self.moved[path_key(urljoin(url, to))] = self.pages[key]
 
+    def serve(self, url: str, reply: Reply) -> None:
+        """Answer the URL with this reply (body and headers as given, e.g. junk or a gzip bomb) instead
+        of the page saved there; the feeds still list the URL when a page was saved under it."""
+        self.served[path_key(url)] = reply
+
     def hits_for(self, url: str) -> int:
         return self.hits[path_key(url)]
 
@@ -118,6 +125,8 @@ class ReplaySite:
                 return self.faults[key].pop(0)
         if key in self.redirects:
             return self.redirects[key]
+        if key in self.served:
+            return self.served[key]
         if key[1] == "/robots.txt":
             return Reply(200, TEXT, self._robots(key[0]))
         if key in self.generated:
