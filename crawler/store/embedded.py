@@ -111,6 +111,17 @@ def _pid_alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
+def _is_store_server(pid: int) -> bool:
+    """Is `pid` alive and a store server (not another program that got a dead server's pid)?"""
+    if not _pid_alive(pid):
+        return False
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return True  # no /proc (macOS): assume it is
+    return b"crawler.store.embedded" in command
+
+
 def _accepts_connections(uri: str, timeout: float = CONNECT_TIMEOUT) -> bool:
     parts = urlsplit(uri)
     try:
@@ -200,7 +211,7 @@ class EmbeddedServer:
     def _spawn(self, stale: dict[str, Any] | None) -> dict[str, Any]:
         """Start the server process (lock held); a stale record's port is reused so its clients reconnect."""
         _check_installed()
-        if stale is not None and _pid_alive(stale["pid"]) and read_record(self.data_dir) == stale:
+        if stale is not None and _is_store_server(stale["pid"]) and read_record(self.data_dir) == stale:
             raise EmbeddedStoreError(
                 f"the store server (pid {stale['pid']}) holds {self.data_dir} but does not answer at "
                 f"{stale['uri']}; stop it (kill {stale['pid']}) and run again"

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
 import time
 
 import pymongo
@@ -16,10 +18,12 @@ from crawler.store.embedded import (
     CLIENTS_DIR,
     SERVER_FILE,
     EmbeddedServer,
+    EmbeddedStoreError,
     read_record,
     running_server_uri,
     stop_server,
 )
+from tests.conftest import REPO_ROOT
 
 pytest.importorskip("secantus")
 
@@ -104,3 +108,39 @@ def test_configured_uri_wins_and_passwords_are_redacted(monkeypatch):
     assert server is None
     assert redact_uri(uri) == "mongodb://crawler:***@db.example:27017/vnnews?authSource=admin"
     assert "s3cr3t" not in redact_uri(uri)
+
+
+def test_vnnews_db_attaches_prints_the_uri_and_leaves_the_server_to_others(tmp_path):
+    command = [sys.executable, "-m", "crawler.cli", "db", "--port", "0", "--data-dir", str(tmp_path)]
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    db = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        line = db.stdout.readline()
+        assert "vnnews store started at mongodb://127.0.0.1:" in line, line
+        uri = line.split(" at ", 1)[1].split()[0]
+        with pymongo.MongoClient(uri, serverSelectionTimeoutMS=5000) as client:
+            assert client.admin.command("ping")["ok"] == 1
+        crawl = EmbeddedServer(tmp_path, idle_seconds=60)
+        assert crawl.start() == uri and not crawl.started  # a crawl started meanwhile attaches
+    finally:
+        db.send_signal(signal.SIGINT)
+        db.wait(timeout=30)
+        db.stdout.close()
+    assert db.returncode == 0
+    assert running_server_uri(tmp_path) == uri  # the crawl still uses it
+    crawl.stop()
+    assert stop_server(tmp_path)
+
+
+def test_a_server_that_holds_the_folder_but_does_not_answer_is_a_clear_error(tmp_path):
+    sleeper = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(60)", "crawler.store.embedded"]
+    )
+    try:
+        record = {"uri": "mongodb://127.0.0.1:9/?directConnection=true", "pid": sleeper.pid}
+        (tmp_path / SERVER_FILE).write_text(json.dumps(record))
+        with pytest.raises(EmbeddedStoreError, match=f"kill {sleeper.pid}"):
+            EmbeddedServer(tmp_path).start()
+    finally:
+        sleeper.kill()
+        sleeper.wait()
