@@ -32,6 +32,9 @@ logger = logging.getLogger(__name__)
 
 # Seconds a TCP connect to one of the store's hosts may take when a crawl starts (a LAN answers in ms).
 SEED_CONNECT_TIMEOUT = 0.5
+# Milliseconds a store call waits for a server when none answered as the crawl started: the driver
+# checks every 0.5 s while a call waits, so a store that comes back is still found by the next call.
+DOWN_AT_START_TIMEOUT_MS = 500
 
 _CREDENTIALS = re.compile(r"(?<=://)([^:@/]+):([^@/]*)@")
 
@@ -125,20 +128,24 @@ class MongoConnection:
         if isinstance(existing, MongoConnection):
             return existing
         uri, server = resolve_uri(crawler.settings)
+        timeout_ms = crawler.settings.getint("MONGODB_SERVER_TIMEOUT_MS")
+        down = not seeds_answer(uri)
+        if down:
+            # nothing listens: store calls outside the breaker (leases, run records) fail fast too
+            logger.warning("The store at %s does not answer; articles go to the spool", redact_uri(uri))
+            timeout_ms = min(timeout_ms, DOWN_AT_START_TIMEOUT_MS)
         conn = cls(
             uri,
             database_name(crawler.settings),
-            crawler.settings.getint("MONGODB_SERVER_TIMEOUT_MS"),
+            timeout_ms,
             server,
             CircuitBreaker(
                 crawler.settings.getfloat("MONGODB_RETRY_AFTER"),
                 count=lambda key, n: crawler.stats.inc_value(key, n),
             ),
         )
-        if not seeds_answer(uri):
-            # nothing listens: open the breaker now instead of letting the first call wait it out
-            logger.warning("The store at %s does not answer; articles go to the spool", redact_uri(uri))
-            conn.breaker.failed()
+        if down:
+            conn.breaker.failed()  # open now instead of letting the first call wait it out
         crawler._vnnews_mongo = conn  # type: ignore[attr-defined]
         crawler.signals.connect(conn.close, signal=signals.engine_stopped)
         return conn
