@@ -22,7 +22,7 @@ SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
     "stories": ("crawler.commands.stories", "run", "the latest stories and the outlets that carried them"),
     "export": ("crawler.commands.export", "run", "articles from the store to JSON lines, CSV or Parquet"),
     "crawl": ("crawler.commands.crawl", "run", "crawl outlets under their lease; a summary table at the end"),
-    "status": ("crawler.commands.status", "run", "per-outlet health from the run records; non-zero if unhealthy"),
+    "status": ("crawler.commands.status", "run", "per-outlet health from the run records; exit 1: unhealthy"),
     "ingest": ("crawler.commands.ingest", "run_ingest", "backfill from WARC files and saved .html pages"),
 }
 
