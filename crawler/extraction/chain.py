@@ -19,7 +19,7 @@ from typing import Any
 
 from crawler.extraction import datecollect, sources
 from crawler.extraction.sources import Body, Sources
-from crawler.extraction.vietnamese import Byline
+from crawler.extraction.vietnamese import Byline, fold
 from crawler.items import DateCandidate
 
 Reader = Callable[[Sources], Any]
@@ -47,6 +47,9 @@ CHAINS: dict[str, Chain] = {
         ("rule", sources.rule_people),
         ("structured", sources.structured_people),
         ("generic", sources.generic_people),
+        # A source line the page shows ("Theo …" in a `source`/`nguontin` box) credits even where
+        # an earlier source named the people.
+        ("source", sources.source_line),
     ),
     # The breadcrumb the page shows before JSON-LD's: outlets' BreadcrumbLists name other sections
     # (vietnamplus: "Video" where the page shows "Multimedia") or stop a level short.
@@ -118,17 +121,25 @@ class Reading:
         return Found(None)
 
     def people(self) -> Found:
-        """Authors from the first source naming people; the credit from the first source giving one."""
+        """Authors from the first source naming people; the credit from the first source giving one
+        up to there, or from the page's source line after it."""
         merged = Byline()
         source = ""
         for name, byline in self.steps("authors"):
-            if byline:
-                merged.credit = merged.credit or byline.credit
-                if byline.authors:
-                    merged.authors, source = list(byline.authors), name
-                    break
+            if not byline:
+                continue
+            if merged.authors and name != "source":
+                continue
+            if not merged.credit and byline.credit and not self._is_site(byline.credit):
+                merged.credit = byline.credit
+            if byline.authors and not merged.authors:
+                merged.authors, source = list(byline.authors), name
         self._check_rule("authors")
         return Found(merged, source)
+
+    def _is_site(self, name: str) -> bool:
+        """The site naming itself ("VietnamPlus" on vietnamplus.vn): no agency or source credit."""
+        return fold(name) in {fold(n) for n in self.src.site_names}
 
     def dates(self) -> list[DateCandidate]:
         found = [c for _, candidates in self.steps("date") for c in candidates or []]

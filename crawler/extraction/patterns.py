@@ -62,6 +62,8 @@ AUTHOR_HINT = re.compile(
     re.IGNORECASE,
 )
 SOURCE_HINT = re.compile(_SOURCE_CLASSES, re.IGNORECASE)
+# Buttons inside a byline or source line ("Copy link", share icons): not part of the names.
+BYLINE_WIDGET = re.compile(r"\bbtn|button|copy|share|icon|tooltip", re.IGNORECASE)
 # Authors' classes that are not a byline: the author's photo, a list of the author's other articles.
 NOT_AUTHOR = re.compile(r"avatar|photo|image|img|thumb|list|more|other|box", re.IGNORECASE)
 

@@ -6,6 +6,7 @@ has nothing. The order in which they are asked is declared in crawler/extraction
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -206,11 +207,30 @@ def structured_people(src: Sources) -> Byline:
 def generic_people(src: Sources) -> Byline:
     byline = Byline()
     for el in src.layout.bylines:
-        text = element_text(el) or squash(el.get("content"))
+        text = _byline_text(el) or squash(el.get("content"))
         byline.merge(parse_byline(text, site_names=src.site_names))
-    if byline.credit and fold(byline.credit) in {fold(n) for n in src.site_names}:
-        byline.credit = None  # the site naming itself in an author slot credits no one
     return byline
+
+
+def source_line(src: Sources) -> Byline:
+    """The credit of the page's source line (`nguontin`, `source` boxes), people left to the bylines."""
+    for el in src.layout.bylines:
+        if pt.SOURCE_HINT.search(hints_of(el) or ""):
+            credit = parse_byline(_byline_text(el), site_names=src.site_names, theo_is_source=True).credit
+            if credit:
+                return Byline(credit=credit)
+    return Byline()
+
+
+def _byline_text(el: HtmlElement) -> str:
+    """A byline's text without the buttons inside it ("Copy link", share icons)."""
+    if not any(pt.BYLINE_WIDGET.search(hints_of(d) or "") for d in el.iterdescendants()):
+        return element_text(el)
+    work = copy.deepcopy(el)
+    for part in [d for d in work.iterdescendants() if pt.BYLINE_WIDGET.search(hints_of(d) or "")]:
+        if part.getparent() is not None:
+            part.drop_tree()
+    return element_text(work)
 
 
 # ---- category
