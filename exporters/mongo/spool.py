@@ -48,13 +48,27 @@ class Spool:
         return final
 
     def files(self) -> list[Path]:
+        """Pending files, oldest first (a file another writer replays and removes meanwhile is left out:
+        crawls of one process, or processes, share the spool)."""
         if not self.directory.is_dir():
             return []
-        return sorted(self.directory.glob("*.jsonl"), key=lambda p: (p.stat().st_mtime_ns, p.name))
+        aged = []
+        for path in self.directory.glob("*.jsonl"):
+            try:
+                aged.append((path.stat().st_mtime_ns, path.name, path))
+            except FileNotFoundError:
+                continue
+        return [path for _, _, path in sorted(aged)]
 
     def read(self, path: Path) -> Iterator[dict[str, Any]]:
-        """The spooled entries of one file; a line that cannot be one is set aside, never dropped."""
-        with path.open("rb") as fh:
+        """The spooled entries of one file; a line that cannot be one is set aside, never dropped.
+
+        A file gone by now was replayed and removed by another writer sharing the spool: nothing to do."""
+        try:
+            fh = path.open("rb")
+        except FileNotFoundError:
+            return
+        with fh:
             for line_no, raw in enumerate(fh, 1):
                 if not raw.strip():
                     continue
@@ -76,7 +90,14 @@ class Spool:
         self.set_aside += 1
 
     def pending_count(self) -> int:
-        return sum(sum(1 for line in p.open("rb") if line.strip()) for p in self.files())
+        count = 0
+        for path in self.files():
+            try:
+                with path.open("rb") as fh:
+                    count += sum(1 for line in fh if line.strip())
+            except FileNotFoundError:  # written and removed by another writer meanwhile
+                continue
+        return count
 
     @staticmethod
     def remove(path: Path) -> None:

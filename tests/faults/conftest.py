@@ -38,6 +38,9 @@ SLOW = {
     "MONGODB_RETRY_AFTER": 1.0,
 }
 
+# A lease a crawl that could not release it (killed, or the store down at its end) holds 3 s, not 120.
+QUICK_LEASE = {"LEASE_TTL": 3, "LEASE_RENEW_INTERVAL": 1}
+
 
 @dataclass
 class Crawl:
@@ -219,3 +222,11 @@ def corpus_replay(corpus_pages: list[Any]) -> Iterator[Any]:
 def document_count(uri: str, db: str) -> int:
     with pymongo.MongoClient(uri, serverSelectionTimeoutMS=2000) as client:
         return client[db].articles.count_documents({})
+
+
+def wait_for_free_leases(uri: str, db: str) -> None:
+    """Sleep until the leases a crawl could not release (killed, store down at its end) have run out."""
+    with pymongo.MongoClient(uri, serverSelectionTimeoutMS=5000) as client:
+        leases = list(client[db].crawl_leases.find())
+    expiry = max((lease["expires_at"].timestamp() for lease in leases), default=0.0)
+    time.sleep(max(0.0, expiry - time.time()) + 0.2)

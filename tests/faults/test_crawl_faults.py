@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
-
 import pymongo
 import pytest
 
 from tests.faults.conftest import (
     CORPUS_OUTLETS,
+    QUICK_LEASE,
     SLOW,
     document_count,
     finished,
@@ -16,19 +15,13 @@ from tests.faults.conftest import (
     spooled_files,
     store_counts,
     wait_for,
+    wait_for_free_leases,
 )
 
 pytestmark = pytest.mark.faults
 
 KILL_AFTER = 10  # documents stored before the kill: the crawl is well under way, far from done
 OVERLAP_OUTLET = "dantri"  # 24 pages: a run of ~12 s at one page per 0.5 s, longer than a start-up
-QUICK_LEASE = {"LEASE_TTL": 3, "LEASE_RENEW_INTERVAL": 1}  # a killed crawl frees its outlets in 3 s
-
-
-def _lease_expiry(uri: str, db: str) -> float:
-    with pymongo.MongoClient(uri, serverSelectionTimeoutMS=2000) as client:
-        leases = list(client[db].crawl_leases.find())
-    return max((lease["expires_at"].timestamp() for lease in leases), default=0.0)
 
 
 def test_a_crawl_killed_mid_run_loses_nothing_at_the_rerun(
@@ -40,7 +33,7 @@ def test_a_crawl_killed_mid_run_loses_nothing_at_the_rerun(
     killed.kill()
     at_kill = document_count(uri, db)
     assert KILL_AFTER <= at_kill < len(expected_urls)
-    time.sleep(max(0.0, _lease_expiry(uri, db) - time.time()) + 0.2)  # the dead crawl's leases run out
+    wait_for_free_leases(uri, db)  # the dead crawl's leases run out
 
     rerun = finished(start_crawl(corpus_replay.url, uri, db, CORPUS_OUTLETS))
     counts = store_counts(uri, db, expected_urls)
