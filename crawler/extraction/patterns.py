@@ -10,14 +10,15 @@ from __future__ import annotations
 import re
 
 # Boxes that are never the article a reader came for: related lists, comments, sidebars, footers, menus,
-# most-read boxes, tag and share bars. Nothing is read from inside them (dates, authors, leads, body).
+# most-read boxes, tag and share bars, fact boxes (a match's line-ups: not the running text).
+# Nothing is read from inside them (dates, authors, leads, body).
 OUTSIDE_ARTICLE = re.compile(
     r"relate|lien[-_]?quan|tin[-_]?khac|other[-_]?news|more[-_]?news|cung[-_]?chuyen[-_]?muc|"
     r"comment|binh[-_]?luan|y[-_]?kien|sidebar|side[-_]?bar|col[-_]?right|right[-_]?col|"
     r"footer|\bmenu|\bnav\b|navbar|navigation|most[-_]?(?:read|view|popular)|xem[-_]?nhieu|"
     r"doc[-_]?nhieu|tin[-_]?moi|newest|top[-_]?news|box[-_]?news|list[-_]?news|news[-_]?list|"
     r"\btags?\b|tag[-_]?list|keyword|tu[-_]?khoa|\bshare|social|advert|\bads?\b|banner|"
-    r"\bpoll\b|subscribe|newsletter",
+    r"\bpoll\b|subscribe|newsletter|note[-_]?box|fact[-_]?box",
     re.IGNORECASE,
 )
 # Tags that are never the article, whatever their class.

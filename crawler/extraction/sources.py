@@ -169,7 +169,8 @@ def generic_body(src: Sources) -> Body:
     if container is None:
         return Body()
     leave_out = [e for e in (layout.headline, layout.lead) if e is not None] + layout.zones_in(container)
-    leave_out += [d.element for d in layout.dates if not d.element.iterdescendants("p")]
+    leave_out += [d.element for d in layout.dates if not any(d.element.iterdescendants("p"))]
+    leave_out += list(container.iterdescendants("article"))  # an article inside the article: a related card
     return Body(*read_container(container, src.rules, src.url, leave_out), container=container)
 
 
