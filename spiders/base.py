@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, ClassVar
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from lxml import etree
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 # listings, archives.
 PRIORITY = {"article": 40, "feed": 30, "robots": 25, "sitemap": 20, "listing": 10, "archive": 0}
 ALL_CHANNELS = ("feeds", "sitemaps", "listings")
+FOLLOWED_SCHEMES = ("http", "https")  # discovered links with any other scheme are refused and counted
 SITEMAP_CHILDREN_WITHOUT_WINDOW = 2  # children of a sitemap index followed when no `since` is given
 _XML_PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
 _RELATIVE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([hd])\s*$", re.IGNORECASE)
@@ -239,14 +240,19 @@ class OutletSpider(scrapy.Spider):
     def article_requests(self, links: Iterable[str], via: str, base: Response) -> Iterator[scrapy.Request]:
         """Requests for links that are new article URLs of this outlet (first sighting wins).
 
-        A malformed link (e.g. a port out of range) is skipped and counted (`bad_link`).
+        A malformed link (e.g. a port out of range) is skipped and counted (`bad_link`); a link that is
+        not http(s) (`refused/scheme`) or leads off the outlet's domains (`refused/offsite`) is refused.
         """
         for link in links:
             try:
                 url = base.urljoin(link.strip()).split("#", 1)[0]
-                key = canonical_url(url) if self.source.is_article(url) else None
+                refused = _refusal(url, self.source)
+                key = canonical_url(url) if not refused and self.source.is_article(url) else None
             except ValueError:
                 self.count("bad_link")
+                continue
+            if refused:
+                self.count(f"refused/{refused}")
                 continue
             if key is None or key in self._seen:
                 continue
@@ -409,6 +415,13 @@ def _hours(value: Any) -> float:
     if not number >= 0:  # also refuses nan
         raise ValueError(value)
     return number
+
+
+def _refusal(url: str, source: Outlet) -> str | None:
+    """Why a discovered link is refused outright: `scheme` (javascript:, mailto:, ftp:…), `offsite`."""
+    if urlsplit(url).scheme not in FOLLOWED_SCHEMES:
+        return "scheme"
+    return None if source.owns(url) else "offsite"
 
 
 def failure_reason(failure: Failure) -> str:
