@@ -77,7 +77,8 @@ STORIES_MAX_CANDIDATES = 200  # stored articles compared per article: bounds a r
 STORIES_COLLECTION = "stories"  # one document per story
 STORIES_BANDS_COLLECTION = "story_bands"  # the LSH index of stored bodies
 STORIES_MERGES_COLLECTION = "story_merges"  # links from a merged-away story to the one it joined
-STORIES_BATCH_SIZE = 100  # articles assigned together: one search for all of them (docs/stories.md)
+STORIES_BATCH_SIZE = 100  # most articles assigned together (a batch fills while the last is stored)
+STORIES_SEARCH_BATCH = 8  # articles of a batch searched in one query (SecantusDB: keys × hits cost)
 
 # -- archive ingest: vnnews ingest, spiders/archive.py (docs/ingest.md) ---------------------------
 ARCHIVE_LANGUAGE = "vi"  # or --lang any: pages in another language are counted and skipped

@@ -12,6 +12,8 @@ from crawler.stories.store import (
     assign_unassigned,
     ensure_story_indexes,
     ensure_story_indexes_async,
+    settle_stories,
+    settle_stories_async,
 )
 
 __all__ = [
@@ -31,4 +33,6 @@ __all__ = [
     "estimated_jaccard",
     "fingerprint",
     "fold_tones",
+    "settle_stories",
+    "settle_stories_async",
 ]

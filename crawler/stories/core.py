@@ -1,8 +1,10 @@
 """Story assignment as plain data: the queries and writes, decided without touching a database.
 
-`assign_flow` is a generator that yields the operations it needs (`Find`, `FindEach`, `Write`) and
-receives their results, so the blocking runner (CLI, tests) and the asyncio runner (Scrapy pipeline)
-in `crawler.stories.store` share every decision. See docs/stories.md.
+`assign_flow` is a generator that yields the operations it needs (`Find`, `Write`) and receives their
+results, so the blocking runner (CLI, tests) and the asyncio runner (Scrapy pipeline) in
+`crawler.stories.store` share every decision. A batch of articles is searched with one query for all
+their bands, whatever its size. Merges between writers are links in their own collection, smaller id
+wins, so every writer converges on the same story whatever the interleaving. See docs/stories.md.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from bson import Binary
-from pymongo import ASCENDING, DESCENDING, DeleteOne, IndexModel, ReplaceOne, UpdateMany, UpdateOne
+from pymongo import ASCENDING, DESCENDING, DeleteOne, IndexModel, UpdateMany, UpdateOne
 
 from crawler.normalize import body_hash as compute_body_hash
 from crawler.stories.fingerprint import (
@@ -48,6 +50,8 @@ class StoryConfig:
     bands_collection: str = "story_bands"
     stories_collection: str = "stories"
     articles_collection: str = "articles"
+    merges_collection: str = "story_merges"  # story id → the story it was merged into
+    search_batch: int = 8  # articles whose bands go in one query (see `_band_search`)
     update_articles: bool = True
 
 
@@ -72,13 +76,6 @@ class Find:
     filter: Mapping[str, Any]
     projection: Mapping[str, Any] | None = None
     limit: int = 0
-
-
-@dataclass(frozen=True)
-class FindEach:
-    """Several independent finds: run one after another (sync) or together (async)."""
-
-    finds: Sequence[Find]
 
 
 @dataclass(frozen=True)
@@ -169,15 +166,6 @@ def _prepare(doc: Mapping[str, Any], now: datetime) -> _Item:
 _BAND_PROJECTION = {"story_id": 1, "sig": 1, "d": 1, "t": 1, "body_hash": 1, "kind": 1, "matched": 1}
 
 
-def _window(item: _Item, days: int) -> dict[str, int]:
-    return {"$gte": item.day - days, "$lte": item.day + days}
-
-
-def near_query(item_bands: Iterable[int], day: int, days: int) -> dict[str, Any]:
-    """Stored articles sharing an LSH band with these keys, published within ±days."""
-    return {"bands": {"$in": list(item_bands)}, "d": {"$gte": day - days, "$lte": day + days}}
-
-
 def band_document(item: _Item, now: datetime) -> dict[str, Any]:
     return {
         "_id": item.key,
@@ -221,22 +209,6 @@ def story_update(story_id: str, item: _Item, now: datetime) -> UpdateOne:
     )
 
 
-def story_document(story_id: str, members: Sequence[Mapping[str, Any]], now: datetime) -> dict[str, Any]:
-    """A story rebuilt from its index entries (after a merge)."""
-    times = [m["t"] for m in members]
-    best = min(members, key=lambda m: (m.get("rank", 2), m["t"], m["_id"]))
-    return {
-        "_id": story_id,
-        "articles": sorted(m["_id"] for m in members),
-        "outlets": sorted({m.get("outlet") or "" for m in members}),
-        "first_published_at": min(times),
-        "last_published_at": max(times),
-        "original": _original(best.get("rank", 2), best["t"], best["_id"], best.get("title") or ""),
-        "created_at": now,
-        "updated_at": now,
-    }
-
-
 def _similar(item: _Item, doc: Mapping[str, Any]) -> float:
     return estimated_jaccard(item.fp.signature, signature_from_bytes(doc["sig"]))
 
@@ -268,61 +240,116 @@ def _item_as_doc(item: _Item) -> dict[str, Any]:
 
 # -- the flow ------------------------------------------------------------------------------------
 
+Op = Find | Write
+_SEARCH_PROJECTION = {**_BAND_PROJECTION, "bands": 1}
+_MEMBER_PROJECTION = {"story_id": 1, "t": 1, "outlet": 1, "rank": 1, "title": 1}
+
 
 def assign_flow(
     docs: Sequence[Mapping[str, Any]], config: StoryConfig, now: datetime | None = None
-) -> Generator[Find | FindEach | Write, Any, list[StoryAssignment]]:
+) -> Generator[Op, Any, list[StoryAssignment]]:
     """Assign a story to each article document (in order; later ones may join earlier ones).
 
     Steps: articles already indexed keep their story; an exact body match in the window joins its
-    story; else the best LSH candidate whose estimated Jaccard ≥ threshold; else a new story. A new
-    story is re-checked after it is written: if a concurrent writer indexed a match meanwhile, both
-    stories merge into the smaller id, which every writer computes alike.
+    story; else the best LSH candidate whose estimated Jaccard ≥ threshold; else a new story. The
+    whole batch is searched with one query. A new story is re-checked after it is written: if a
+    concurrent writer indexed a match meanwhile, the two are linked, the larger id into the smaller,
+    and every story the batch touched is settled onto the story it was merged into.
     """
     now = now or datetime.now(UTC)
-    cfg, bands_c, stories_c = config, config.bands_collection, config.stories_collection
-    items: list[_Item] = []
-    first: dict[str, _Item] = {}
-    for doc in docs:
-        item = _prepare(doc, now)
-        if item.key not in first:
-            first[item.key] = item
-            items.append(item)
+    items = _unique_items(docs, now)
     if not items:
         return []
+    todo = yield from _load_indexed(items, config)
+    yield from _search_and_decide(todo, config)
+    yield from _write_flow(todo, items, config, now)
+    fresh = [it for it in todo if it.kind == "new" and it.fp.usable]
+    pairs = yield from _recheck_flow(fresh, {it.key for it in items}, config)
+    linked = yield from link_flow(pairs, config, now)
+    yield from settle_flow({it.story_id for it in items} | linked, config, now)
+    return (yield from _results_flow(items, docs, config))
 
-    stored = yield Find(bands_c, {"_id": {"$in": [it.key for it in items]}}, _BAND_PROJECTION)
+
+def _unique_items(docs: Sequence[Mapping[str, Any]], now: datetime) -> list[_Item]:
+    items: dict[str, _Item] = {}
+    for doc in docs:
+        item = _prepare(doc, now)
+        items.setdefault(item.key, item)
+    return list(items.values())
+
+
+def _load_indexed(items: list[_Item], cfg: StoryConfig) -> Generator[Op, Any, list[_Item]]:
+    """Articles already indexed keep their story; the others are returned, still to decide."""
+    stored = yield Find(cfg.bands_collection, {"_id": {"$in": [it.key for it in items]}}, _BAND_PROJECTION)
     stored_by = {d["_id"]: d for d in stored}
-    todo = [it for it in items if it.key not in stored_by]
     for it in items:
-        if it.key in stored_by:
-            old = stored_by[it.key]
+        if (old := stored_by.get(it.key)) is not None:
             it.story_id, it.kind, it.matched = old["story_id"], old.get("kind", "new"), old.get("matched")
+    return [it for it in items if it.key not in stored_by]
 
+
+def _day_span(items: Sequence[_Item], days: int) -> dict[str, int]:
+    return {"$gte": min(it.day for it in items) - days, "$lte": max(it.day for it in items) + days}
+
+
+def _band_search(items: Sequence[_Item], cfg: StoryConfig) -> Generator[Op, Any, dict[str, list[Any]]]:
+    """The stored entries sharing a band with each item, within its window: one query per
+    `search_batch` items, not one per item.
+
+    Each item gets the share its own query would return: the entries that have one of its bands and
+    lie in its own window, at most `max_candidates` of them. The group is bounded because a server
+    may check every returned entry against every key of the `$in` (SecantusDB does: the cost of a
+    query grows with keys × entries, docs/performance.md); MongoDB can take a whole write batch.
+    """
+    shares: dict[str, list[Any]] = {}
+    size = max(1, cfg.search_batch)
+    for at in range(0, len(items), size):
+        group = items[at : at + size]
+        keys = sorted({band for it in group for band in it.fp.bands})
+        found = yield Find(
+            cfg.bands_collection,
+            {"bands": {"$in": keys}, "d": _day_span(group, cfg.window_days)},
+            _SEARCH_PROJECTION,
+            cfg.max_candidates * len(group),
+        )
+        shares.update(_shares(group, found, cfg))
+    return shares
+
+
+def _shares(group: Sequence[_Item], found: list[Any], cfg: StoryConfig) -> dict[str, list[Any]]:
+    by_band: dict[int, list[Any]] = {}
+    for doc in found:
+        for band in doc.get("bands") or ():
+            by_band.setdefault(band, []).append(doc)
+    shares: dict[str, list[Any]] = {}
+    for it in group:
+        share: dict[str, Any] = {}
+        for band in it.fp.bands:
+            for doc in by_band.get(band, ()):
+                if abs(doc["d"] - it.day) <= cfg.window_days:
+                    share.setdefault(doc["_id"], doc)
+        shares[it.key] = list(share.values())[: cfg.max_candidates]
+    return shares
+
+
+def _search_and_decide(todo: list[_Item], cfg: StoryConfig) -> Generator[Op, Any, None]:
     usable = [it for it in todo if it.fp.usable]
     exact_docs: list[Mapping[str, Any]] = []
-    near_docs: list[list[Mapping[str, Any]]] = []
     if usable:
-        lo = min(it.day for it in usable) - cfg.window_days
-        hi = max(it.day for it in usable) + cfg.window_days
         hashes = sorted({it.body_hash for it in usable if it.body_hash})
         exact_docs = yield Find(
-            bands_c, {"body_hash": {"$in": hashes}, "d": {"$gte": lo, "$lte": hi}}, _BAND_PROJECTION
+            cfg.bands_collection,
+            {"body_hash": {"$in": hashes}, "d": _day_span(usable, cfg.window_days)},
+            _BAND_PROJECTION,
         )
-        near_docs = yield FindEach(
-            [
-                Find(
-                    bands_c,
-                    near_query(it.fp.bands, it.day, cfg.window_days),
-                    _BAND_PROJECTION,
-                    cfg.max_candidates,
-                )
-                for it in usable
-            ]
-        )
-    near_by = {it.key: found for it, found in zip(usable, near_docs, strict=True)}
+    near_by = yield from _band_search(usable, cfg)
+    _decide(todo, exact_docs, near_by, cfg)
 
-    # Decide in order; earlier articles of this batch are candidates for later ones.
+
+def _decide(
+    todo: list[_Item], exact_docs: list[Mapping[str, Any]], near_by: dict[str, list[Any]], cfg: StoryConfig
+) -> None:
+    """Decide in order; earlier articles of this batch are candidates for later ones."""
     peers_by_band: dict[int, list[_Item]] = {}
     peers_by_hash: dict[str, _Item] = {}
     for it in todo:
@@ -339,63 +366,48 @@ def assign_flow(
             exact.append(_item_as_doc(peer))
         candidates = list(near_by.get(it.key, []))
         for band in it.fp.bands:
-            for p in peers_by_band.get(band, ()):
-                if abs(p.day - it.day) <= cfg.window_days:
-                    candidates.append(_item_as_doc(p))
+            candidates += [
+                _item_as_doc(p) for p in peers_by_band.get(band, ()) if abs(p.day - it.day) <= cfg.window_days
+            ]
         it.seen = {d["_id"] for d in candidates} | {d["_id"] for d in exact}
-        if exact:
-            match = min(exact, key=lambda d: (d["t"], d["_id"]))
-            it.story_id, it.kind, it.matched, it.score = match["story_id"], "exact", match["_id"], 1.0
-        elif (best := _best_near(it, candidates, cfg.threshold)) is not None:
-            doc, score = best
-            it.story_id, it.kind, it.matched, it.score = doc["story_id"], "near", doc["_id"], round(score, 4)
-        else:
-            it.story_id, it.kind = new_story_id(it.key), "new"
+        _choose(it, exact, candidates, cfg.threshold)
         peers_by_hash.setdefault(it.body_hash or "", it)
         for band in it.fp.bands:
             peers_by_band.setdefault(band, []).append(it)
 
+
+def _choose(it: _Item, exact: list[Mapping[str, Any]], candidates: list[Any], threshold: float) -> None:
+    if exact:
+        match = min(exact, key=lambda d: (d["t"], d["_id"]))
+        it.story_id, it.kind, it.matched, it.score = match["story_id"], "exact", match["_id"], 1.0
+    elif (best := _best_near(it, candidates, threshold)) is not None:
+        doc, score = best
+        it.story_id, it.kind, it.matched, it.score = doc["story_id"], "near", doc["_id"], round(score, 4)
+    else:
+        it.story_id, it.kind = new_story_id(it.key), "new"
+
+
+def _write_flow(
+    todo: list[_Item], items: list[_Item], cfg: StoryConfig, now: datetime
+) -> Generator[Op, Any, None]:
+    """Index the new articles, add them to their stories and (CLI) set their `story_id`.
+
+    The index entry is insert-if-absent: when two writers index one article, the first one's story
+    wins, and the loser adds the article to that story, not to its own.
+    """
     if todo:
         yield Write(
-            bands_c,
+            cfg.bands_collection,
             [
                 UpdateOne({"_id": it.key}, {"$setOnInsert": band_document(it, now)}, upsert=True)
                 for it in todo
             ],
         )
-        yield Write(stories_c, [story_update(it.story_id, it, now) for it in todo])
-
-    # Re-check new stories against what concurrent writers indexed since the first search.
-    fresh = [it for it in todo if it.kind == "new" and it.fp.usable]
-    merges: dict[str, str] = {}
-    if fresh:
-        batch_keys = {it.key for it in items}
-        rechecked = yield FindEach(
-            [
-                Find(
-                    bands_c,
-                    near_query(it.fp.bands, it.day, cfg.window_days),
-                    _BAND_PROJECTION,
-                    cfg.max_candidates,
-                )
-                for it in fresh
-            ]
-        )
-        for it, found in zip(fresh, rechecked, strict=True):
-            others = [d for d in found if d["_id"] not in batch_keys and d["_id"] not in it.seen]
-            others = [d for d in others if d["story_id"] != it.story_id and _similar(it, d) >= cfg.threshold]
-            if others:
-                group = {it.story_id, *(d["story_id"] for d in others)}
-                target = min(group)
-                for sid in group - {target}:
-                    merges[sid] = target
-    if merges:
-        yield from _merge_flow(merges, cfg, now)
-
-    final = yield Find(bands_c, {"_id": {"$in": [it.key for it in items]}}, {"story_id": 1})
-    final_by = {d["_id"]: d["story_id"] for d in final}
-    for it in items:
-        it.story_id = final_by.get(it.key, it.story_id)
+        won = yield Find(cfg.bands_collection, {"_id": {"$in": [it.key for it in todo]}}, {"story_id": 1})
+        won_by = {d["_id"]: d["story_id"] for d in won}
+        for it in todo:
+            it.story_id = won_by.get(it.key, it.story_id)
+        yield Write(cfg.stories_collection, [story_update(it.story_id, it, now) for it in todo])
     if cfg.update_articles:
         yield Write(
             cfg.articles_collection,
@@ -406,27 +418,131 @@ def assign_flow(
                 for it in items
             ],
         )
+
+
+def _recheck_flow(
+    fresh: list[_Item], batch_keys: set[str], cfg: StoryConfig
+) -> Generator[Op, Any, list[tuple[str, str]]]:
+    """New stories against what concurrent writers indexed since the first search: pairs to merge."""
+    found_by = yield from _band_search(fresh, cfg)
+    pairs: list[tuple[str, str]] = []
+    for it in fresh:
+        for d in found_by.get(it.key, ()):
+            if d["_id"] in batch_keys or d["_id"] in it.seen or d["story_id"] == it.story_id:
+                continue
+            if _similar(it, d) >= cfg.threshold:
+                pairs.append((it.story_id, d["story_id"]))
+    return pairs
+
+
+def _results_flow(
+    items: list[_Item], docs: Sequence[Mapping[str, Any]], cfg: StoryConfig
+) -> Generator[Op, Any, list[StoryAssignment]]:
+    final = yield Find(cfg.bands_collection, {"_id": {"$in": [it.key for it in items]}}, {"story_id": 1})
+    final_by = {d["_id"]: d["story_id"] for d in final}
+    for it in items:
+        it.story_id = final_by.get(it.key, it.story_id)
     story_ids = sorted({it.story_id for it in items})
-    stories = yield Find(stories_c, {"_id": {"$in": story_ids}}, {"original": 1})
+    stories = yield Find(cfg.stories_collection, {"_id": {"$in": story_ids}}, {"original": 1})
     originals = {s["_id"]: (s.get("original") or {}).get("article") for s in stories}
-    result = [
-        StoryAssignment(it.key, it.story_id, it.kind, originals.get(it.story_id), it.matched, it.score)
+    by_key = {
+        it.key: StoryAssignment(
+            it.key, it.story_id, it.kind, originals.get(it.story_id), it.matched, it.score
+        )
         for it in items
-    ]
-    by_key = {a.article_id: a for a in result}
+    }
     return [by_key[(d.get("_id") or d["url"])] for d in docs]
 
 
-def _merge_flow(merges: Mapping[str, str], cfg: StoryConfig, now: datetime) -> Generator[Any, Any, None]:
-    """Move every article of each merged story into its target and rebuild the target's document."""
+# -- merges: links in their own collection, settled by every writer ------------------------------
 
-    # Resolve chains (a→b, b→c) so each story moves once, straight to its final target.
+
+def roots_flow(story_ids: Iterable[str], cfg: StoryConfig) -> Generator[Op, Any, dict[str, str]]:
+    """Each story id's surviving story. Links always point to a smaller id, so every chain ends."""
+    ids = set(story_ids)
+    parent: dict[str, str] = {}
+    asked: set[str] = set()
+    frontier = ids
+    while frontier:
+        asked |= frontier
+        links = yield Find(cfg.merges_collection, {"_id": {"$in": sorted(frontier)}}, {"into": 1})
+        for link in links:
+            parent[link["_id"]] = link["into"]
+        frontier = {link["into"] for link in links} - asked
+
     def root(sid: str) -> str:
-        while sid in merges:
-            sid = merges[sid]
+        while sid in parent:
+            sid = parent[sid]
         return sid
 
-    moves = {sid: root(sid) for sid in merges}
+    return {sid: root(sid) for sid in ids}
+
+
+def _groups(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Union of pairs: every id that is not its group's smallest, mapped to that smallest."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return {x: find(x) for x in parent if find(x) != x}
+
+
+def link_flow(
+    pairs: Sequence[tuple[str, str]], cfg: StoryConfig, now: datetime
+) -> Generator[Op, Any, set[str]]:
+    """Record that each pair of stories is one story; returns the ids linked away.
+
+    A link is insert-if-absent on the larger root, so two writers linking one story to two
+    different targets both see which one won; the loser then links its target to the winner's.
+    """
+    linked: set[str] = set()
+    pending = list(pairs)
+    while pending:
+        roots = yield from roots_flow({sid for pair in pending for sid in pair}, cfg)
+        wanted = _groups((roots[a], roots[b]) for a, b in pending)
+        if not wanted:
+            break
+        yield Write(
+            cfg.merges_collection,
+            [
+                UpdateOne({"_id": sid}, {"$setOnInsert": {"into": into, "merged_at": now}}, upsert=True)
+                for sid, into in wanted.items()
+            ],
+        )
+        recorded = yield Find(cfg.merges_collection, {"_id": {"$in": sorted(wanted)}}, {"into": 1})
+        got = {d["_id"]: d["into"] for d in recorded}
+        linked |= set(wanted)
+        pending = [(into, got[sid]) for sid, into in wanted.items() if got.get(sid, into) != into]
+    return linked
+
+
+def settle_flow(story_ids: Iterable[str], cfg: StoryConfig, now: datetime) -> Generator[Op, Any, None]:
+    """Move the members of every merged-away story among these into the story that survives.
+
+    Each writer runs this after its own writes. A link is written before its author moves anything,
+    so a writer that finds no link here wrote early enough for the link's author to move its work;
+    one that finds a link moves its work itself, then checks the target again.
+    """
+    pending = set(story_ids)
+    while pending:
+        roots = yield from roots_flow(pending, cfg)
+        moves = {sid: root for sid, root in roots.items() if sid != root}
+        if not moves:
+            return
+        yield from _move_flow(moves, cfg, now)
+        pending = set(moves.values())
+
+
+def _move_flow(moves: Mapping[str, str], cfg: StoryConfig, now: datetime) -> Generator[Op, Any, None]:
+    """Every index entry (and stored article) of each story moves to its target, whose document
+    gains the members; the moved story's document goes. Every update commutes with a racing one."""
     yield Write(
         cfg.bands_collection,
         [UpdateMany({"story_id": sid}, {"$set": {"story_id": target}}) for sid, target in moves.items()],
@@ -437,16 +553,32 @@ def _merge_flow(merges: Mapping[str, str], cfg: StoryConfig, now: datetime) -> G
             [UpdateMany({"story_id": sid}, {"$set": {"story_id": target}}) for sid, target in moves.items()],
         )
     targets = sorted(set(moves.values()))
-    members = yield Find(
-        cfg.bands_collection,
-        {"story_id": {"$in": targets}},
-        {"story_id": 1, "t": 1, "outlet": 1, "rank": 1, "title": 1},
-    )
+    members = yield Find(cfg.bands_collection, {"story_id": {"$in": targets}}, _MEMBER_PROJECTION)
     grouped: dict[str, list[Mapping[str, Any]]] = {}
     for m in members:
         grouped.setdefault(m["story_id"], []).append(m)
     ops: list[Any] = [DeleteOne({"_id": sid}) for sid in moves]
-    ops += [
-        ReplaceOne({"_id": sid}, story_document(sid, ms, now), upsert=True) for sid, ms in grouped.items()
-    ]
+    ops += [story_absorb(sid, ms, now) for sid, ms in grouped.items()]
     yield Write(cfg.stories_collection, ops)
+
+
+def story_absorb(story_id: str, members: Sequence[Mapping[str, Any]], now: datetime) -> UpdateOne:
+    """Adds the index entries of a story's members to its document, commutative like `story_update`."""
+    times = [m["t"] for m in members]
+    best = min(members, key=lambda m: (m.get("rank", 2), m["t"], m["_id"]))
+    return UpdateOne(
+        {"_id": story_id},
+        {
+            "$addToSet": {
+                "articles": {"$each": sorted(m["_id"] for m in members)},
+                "outlets": {"$each": sorted({m.get("outlet") or "" for m in members})},
+            },
+            "$min": {
+                "first_published_at": min(times),
+                "original": _original(best.get("rank", 2), best["t"], best["_id"], best.get("title") or ""),
+            },
+            "$max": {"last_published_at": max(times), "updated_at": now},
+            "$setOnInsert": {"created_at": now},
+        },
+        upsert=True,
+    )

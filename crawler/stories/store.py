@@ -1,13 +1,13 @@
 """Runners that execute `crawler.stories.core.assign_flow` with a blocking or an asyncio client.
 
-The flow decides; these only talk to MongoDB. `assign_story` is what the article store calls after
-an article is written; the `*_many` forms batch a whole buffer (one write per collection).
+The flow decides; these only talk to MongoDB. `assign_stories` takes a whole batch (one query for
+all its bands); `settle_stories` moves articles written after their story was merged elsewhere.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Generator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from pymongo.asynchronous.database import AsyncDatabase
@@ -16,12 +16,12 @@ from pymongo.errors import BulkWriteError
 
 from crawler.stories.core import (
     Find,
-    FindEach,
     StoryAssignment,
     StoryConfig,
     Write,
     assign_flow,
     band_indexes,
+    settle_flow,
     story_indexes,
 )
 
@@ -43,11 +43,9 @@ def _find_sync(db: Database, op: Find) -> list[dict[str, Any]]:
     return list(db[op.collection].find(op.filter, op.projection, limit=op.limit))
 
 
-def _execute_sync(db: Database, op: Find | FindEach | Write) -> Any:
+def _execute_sync(db: Database, op: Find | Write) -> Any:
     if isinstance(op, Find):
         return _find_sync(db, op)
-    if isinstance(op, FindEach):
-        return [_find_sync(db, f) for f in op.finds]
     if not op.requests:
         return None
     try:
@@ -62,11 +60,9 @@ async def _find_async(db: AsyncDatabase, op: Find) -> list[dict[str, Any]]:
     return await db[op.collection].find(op.filter, op.projection, limit=op.limit).to_list()
 
 
-async def _execute_async(db: AsyncDatabase, op: Find | FindEach | Write) -> Any:
+async def _execute_async(db: AsyncDatabase, op: Find | Write) -> Any:
     if isinstance(op, Find):
         return await _find_async(db, op)
-    if isinstance(op, FindEach):
-        return list(await asyncio.gather(*(_find_async(db, f) for f in op.finds)))
     if not op.requests:
         return None
     try:
@@ -88,7 +84,7 @@ def run_sync(db: Database, flow: Generator[Any, Any, T]) -> T:
 
 
 async def run_async(db: AsyncDatabase, flow: Generator[Any, Any, T]) -> T:
-    """Drive a flow with an asyncio client; the per-article searches of a batch run concurrently."""
+    """Drive a flow with an asyncio client."""
     try:
         op = next(flow)
         while True:
@@ -138,6 +134,18 @@ async def assign_story_async(
     return (await assign_stories_async(db, [article_doc], config))[0]
 
 
+def settle_stories(db: Database, story_ids: Iterable[str], config: StoryConfig | None = None) -> None:
+    """Move stored articles (and index entries) of stories merged into another since they were given."""
+    run_sync(db, settle_flow(story_ids, config or StoryConfig(), datetime.now(UTC)))
+
+
+async def settle_stories_async(
+    db: AsyncDatabase, story_ids: Iterable[str], config: StoryConfig | None = None
+) -> None:
+    """`settle_stories` with an asyncio client: the crawl runs it once its articles are written."""
+    await run_async(db, settle_flow(story_ids, config or StoryConfig(), datetime.now(UTC)))
+
+
 # Fields of a stored article that story assignment reads.
 ASSIGNMENT_PROJECTION = {
     "outlet": 1,
@@ -150,14 +158,30 @@ ASSIGNMENT_PROJECTION = {
 }
 
 
+def settle_merged(db: Database, config: StoryConfig | None = None, batch_size: int = 500) -> None:
+    """Settle every story ever merged away: repairs articles a crawl stopped before it settled them."""
+    cfg = config or StoryConfig()
+    cursor = db[cfg.merges_collection].find({}, {"_id": 1}).sort("_id", 1)
+    ids: list[str] = []
+    for link in cursor:
+        ids.append(link["_id"])
+        if len(ids) >= batch_size:
+            settle_stories(db, ids, cfg)
+            ids = []
+    if ids:
+        settle_stories(db, ids, cfg)
+
+
 def assign_unassigned(db: Database, config: StoryConfig | None = None, batch_size: int = 500) -> int:
     """Give a story to every stored article without one, oldest first; returns how many.
 
     Articles stored while story assignment was off or failed (a store outage) are caught up here,
-    in batches, so memory stays flat however many there are.
+    in batches, so memory stays flat however many there are; articles still naming a story that
+    was merged away (a crawl stopped before it settled) move to the survivor.
     """
     cfg = config or StoryConfig()
     ensure_story_indexes(db, cfg)
+    settle_merged(db, cfg, batch_size)
     articles = db[cfg.articles_collection]
     done = 0
     previous: list[str] = []

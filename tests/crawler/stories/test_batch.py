@@ -1,0 +1,213 @@
+"""Batched story assignment decides as one article at a time did, with a constant number of queries,
+and writers in several processes converge on one story per set of reprints (issues #11, #14)."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import defaultdict
+from collections.abc import Generator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pymongo
+import pytest
+
+from crawler.normalize import body_hash
+from crawler.stories import StoryConfig, assign_stories, ensure_story_indexes, settle_stories
+from crawler.stories.core import Find, Write, assign_flow, new_story_id
+from crawler.stories.evaluation import build_pairs, sample_texts
+from crawler.stories.samples import SAMPLES
+from crawler.stories.store import _execute_sync
+
+T0 = datetime(2026, 7, 17, 8, 0, tzinfo=UTC)
+# The crawl's articles reach the store after their assignment: nothing to update then.
+PIPELINE = StoryConfig(update_articles=False)
+
+
+def doc(url: str, outlet: str, body: str, when: datetime) -> dict[str, Any]:
+    return {
+        "_id": url,
+        "url": url,
+        "outlet": outlet,
+        "title": url,
+        "body": body,
+        "body_hash": body_hash(body),
+        "published_at": when,
+        "fetched_at": when,
+    }
+
+
+def corpus() -> list[dict[str, Any]]:
+    """Every project sample with its edited reprints and shared-quote negatives, in time order."""
+    bodies: dict[str, str] = {}
+    for pair in build_pairs(sample_texts()):
+        for text in (pair.a, pair.b):
+            bodies.setdefault(text.name, text.body)
+    return [
+        doc(f"https://o{i % 9}.vn/{i}", f"o{i % 9}", body, T0 + timedelta(minutes=7 * i))
+        for i, body in enumerate(bodies.values())
+    ]
+
+
+def decisions(results: list[Any]) -> list[tuple[Any, ...]]:
+    return [(r.article_id, r.story_id, r.kind, r.matched_id, r.score, r.original_id) for r in results]
+
+
+def test_batches_decide_as_one_article_at_a_time(mongo_server: str) -> None:
+    docs = corpus()
+    assert len(docs) > 90
+    outcomes = []
+    with pymongo.MongoClient(mongo_server, tz_aware=True) as client:
+        for n, size in enumerate((1, 7, len(docs))):
+            db = client[f"vnnews_test_batch_{size}_{n}_{id(docs)}"]
+            ensure_story_indexes(db)
+            results = []
+            for at in range(0, len(docs), size):
+                results += assign_stories(db, docs[at : at + size], PIPELINE)
+            outcomes.append(decisions(results))
+            client.drop_database(db.name)
+    one, seven, whole = outcomes
+    assert seven == one
+    assert whole == one
+    kinds = {d[2] for d in one}
+    assert kinds == {"new", "exact", "near"}  # the corpus exercises every path
+
+
+def count_ops(db: Any, flow: Generator[Any, Any, Any]) -> tuple[list[Any], dict[str, int]]:
+    """Run a flow, counting the operations it asks for by kind."""
+    counts: dict[str, int] = defaultdict(int)
+    try:
+        op = next(flow)
+        while True:
+            counts["find" if isinstance(op, Find) else "write"] += 1
+            op = flow.send(_execute_sync(db, op))
+    except StopIteration as stop:
+        return stop.value, counts
+
+
+def test_one_search_for_a_whole_batch(mongo_db: Any) -> None:
+    """The round trips of a batch do not grow with its size (it used to be one search per article)."""
+    ensure_story_indexes(mongo_db)
+    docs = corpus()
+    whole = StoryConfig(update_articles=False, search_batch=100)
+    _, few = count_ops(mongo_db, assign_flow(docs[:3], whole))
+    _, many = count_ops(mongo_db, assign_flow(docs[3:80], whole))
+    assert many == few, (few, many)
+    _, grouped = count_ops(
+        mongo_db, assign_flow(docs[80:], StoryConfig(update_articles=False, search_batch=4))
+    )
+    assert grouped["find"] > few["find"]  # the groups of 4 each make a query
+
+
+def step(db: Any, flow: Generator[Any, Any, Any], ops: int) -> tuple[Any, Any]:
+    """Run the first `ops` operations of a flow; returns (the next pending op, the flow)."""
+    op = next(flow)
+    for _ in range(ops):
+        op = flow.send(_execute_sync(db, op))
+    return op, flow
+
+
+def finish(db: Any, op: Any, flow: Generator[Any, Any, Any]) -> Any:
+    try:
+        while True:
+            op = flow.send(_execute_sync(db, op))
+    except StopIteration as stop:
+        return stop.value
+
+
+def test_story_merged_by_another_writer_after_its_article_was_given_it(mongo_db: Any) -> None:
+    """The stale story_id of issue #14: writer B hands its article story S_b, B's article is written
+    (as the crawl's store does, later), then writer A merges S_b into its smaller S_a. Settling
+    B's ids after its write moves the article."""
+    storm = "\n".join(SAMPLES["bão"][0])
+    a_url, b_url = "https://a.vn/bao", "https://b.vn/bao"
+    if new_story_id(a_url) > new_story_id(b_url):
+        a_url, b_url = b_url, a_url  # A's story must be the smaller id: the one that survives
+    ensure_story_indexes(mongo_db)
+    a_doc = doc(a_url, "a", "(Dân trí) - " + storm, T0)
+    b_doc = doc(b_url, "b", "TPO - " + storm + "\nTheo TTXVN", T0 + timedelta(minutes=5))
+    # A searches (nothing stored yet) and pauses before writing: ops 0..2 are its three finds.
+    a_op, a_flow = step(mongo_db, assign_flow([a_doc], PIPELINE), 3)
+    assert isinstance(a_op, Write)
+    (b_result,) = assign_stories(mongo_db, [b_doc], PIPELINE)
+    assert b_result.story_id == new_story_id(b_url) and b_result.kind == "new"
+    (a_result,) = finish(mongo_db, a_op, a_flow)  # merges S_b into S_a: B's article is not stored yet
+    assert a_result.story_id == new_story_id(a_url)
+    assert mongo_db.story_merges.find_one({"_id": b_result.story_id})["into"] == a_result.story_id
+    mongo_db.articles.insert_one({**b_doc, "story_id": b_result.story_id})  # B's store writes it now
+    assert mongo_db.articles.find_one({"_id": b_url})["story_id"] == b_result.story_id  # stale
+    settle_stories(mongo_db, [b_result.story_id])  # what B's crawl does once its articles are written
+    assert mongo_db.articles.find_one({"_id": b_url})["story_id"] == a_result.story_id
+    (story,) = mongo_db.stories.find()
+    assert sorted(story["articles"]) == sorted([a_url, b_url])
+    bands = {d["_id"]: d["story_id"] for d in mongo_db.story_bands.find()}
+    assert bands == {a_url: a_result.story_id, b_url: a_result.story_id}
+
+
+# -- three processes ------------------------------------------------------------------------------
+
+WORKERS = 3
+BATCH = 4
+
+
+def syndicated_sets() -> list[list[dict[str, Any]]]:
+    """Each sample story reprinted by several outlets; each worker gets an overlapping share."""
+    docs = []
+    for topic, articles in SAMPLES.items():
+        for i, paras in enumerate(articles):
+            body = "\n".join(paras)
+            for copy, prefix in enumerate(["", "(Dân trí) - ", "TPO - ", "Hà Nội (TTXVN) - ", "(PLO) - "]):
+                when = T0 + timedelta(minutes=3 * copy + 17 * i)
+                url = f"https://r{copy}.vn/{topic.replace(' ', '-')}-{i}"
+                docs.append((f"{topic}:{i}", doc(url, f"r{copy}", prefix + body + f"\nPV {copy}", when)))
+    # Worker w takes two thirds of the copies, interleaved, so every copy is in two workers' sets.
+    return [[d for n, (_, d) in enumerate(docs) if n % WORKERS != w] for w in range(WORKERS)]
+
+
+def crawl_worker(uri: str, db_name: str, docs: list[dict[str, Any]], start: Any) -> None:
+    """A crawl in miniature: assign a batch, then store its articles (keeping a stored story_id, as
+    the store's upsert does), and settle the ids it handed out at the end."""
+    with pymongo.MongoClient(uri, tz_aware=True) as client:
+        db = client[db_name]
+        given: set[str] = set()
+        start.wait()
+        for at in range(0, len(docs), BATCH):
+            batch = docs[at : at + BATCH]
+            for d, result in zip(batch, assign_stories(db, batch, PIPELINE), strict=True):
+                given.add(result.story_id)
+                db.articles.update_one(
+                    {"_id": d["_id"]}, {"$setOnInsert": {**d, "story_id": result.story_id}}, upsert=True
+                )
+        settle_stories(db, given)
+
+
+@pytest.mark.parametrize("round_", range(2))
+def test_three_processes_on_overlapping_syndicated_sets(
+    mongo_server: str, mongo_db_name: str, round_: int
+) -> None:
+    sets = syndicated_sets()
+    with pymongo.MongoClient(mongo_server, tz_aware=True) as client:
+        ensure_story_indexes(client[mongo_db_name])
+    ctx = multiprocessing.get_context("spawn")
+    start = ctx.Event()
+    procs = [ctx.Process(target=crawl_worker, args=(mongo_server, mongo_db_name, s, start)) for s in sets]
+    for p in procs:
+        p.start()
+    start.set()
+    for p in procs:
+        p.join(timeout=120)
+        assert p.exitcode == 0
+    with pymongo.MongoClient(mongo_server, tz_aware=True) as client:
+        db = client[mongo_db_name]
+        by_story: dict[str, set[str]] = defaultdict(set)
+        for art in db.articles.find({}, {"story_id": 1}):
+            by_story[art["story_id"]].add(art["_id"])
+        stories = {s["_id"]: set(s["articles"]) for s in db.stories.find()}
+        bands: dict[str, set[str]] = defaultdict(set)
+        for b in db.story_bands.find({}, {"story_id": 1}):
+            bands[b["story_id"]].add(b["_id"])
+        assert stories == dict(by_story) == dict(bands)
+        expected = sum(len(a) for a in SAMPLES.values())
+        assert len(stories) == expected  # one story per sample, carried by its five outlets
+        assert all(len(members) == 5 for members in stories.values())
+        assert db.articles.count_documents({}) == 5 * expected
