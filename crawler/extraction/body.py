@@ -9,7 +9,9 @@ from __future__ import annotations
 import copy
 import logging
 import re
+import warnings
 from collections.abc import Iterable
+from types import ModuleType
 from urllib.parse import urljoin
 
 from lxml.cssselect import CSSSelector
@@ -327,10 +329,19 @@ def prune_xpaths(rules: Rules) -> list[str]:
     return [sel.path for sel in rules.compiled["drop"]]
 
 
+def _trafilatura() -> ModuleType:
+    """trafilatura, imported on first use (most pages never need it); urllib3's notice that SOCKS
+    proxies need PySocks, raised while trafilatura imports its downloader, is no concern of ours: we
+    never download through it."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="SOCKS support in urllib3")
+        import trafilatura
+    return trafilatura
+
+
 def trafilatura_body(tree: HtmlElement, rules: Rules, url: str) -> list[Para]:
     """Body lines from trafilatura, precision-oriented and without comments, on a copy of the tree."""
-    import trafilatura
-
+    trafilatura = _trafilatura()
     try:
         doc = trafilatura.bare_extraction(
             copy.deepcopy(tree),
