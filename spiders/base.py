@@ -50,6 +50,9 @@ class SpiderArgumentError(ValueError):
     """A `-a name=value` the spider cannot use; the message is one line naming the valid choices."""
 
 
+# Scrapy's messages for a response over DOWNLOAD_MAXSIZE: the download handler's (announced or received
+# size, DownloadCancelledError) and HttpCompressionMiddleware's (inflated size, IgnoreRequest).
+_TOO_LARGE = re.compile(r"larger than download max size|exceeded DOWNLOAD_MAXSIZE")
 # a bad .gz: truncated (EOFError), corrupt (zlib.error, OSError), over DOWNLOAD_MAXSIZE (ValueError)
 _GUNZIP_ERRORS = (OSError, EOFError, zlib.error, struct.error, ValueError)
 
@@ -429,6 +432,8 @@ def failure_reason(failure: Failure) -> str:
     exc = failure.value
     if isinstance(exc, HttpError):
         return f"http_{exc.response.status}"
+    if _TOO_LARGE.search(str(exc)):  # Scrapy's size cap: cancelled download or refused decompression
+        return "too_large"
     if isinstance(exc, IgnoreRequest):
         return "robots_txt" if "robots" in str(exc).lower() else "ignored"
     return type(exc).__name__

@@ -6,15 +6,17 @@ import argparse
 import json
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from pymongo import UpdateOne
 
-from crawler.items import CONTENT_FIELDS, VN_TZ, FetchedPage
+from crawler.commands.common import add_store_arguments, open_store
+from crawler.items import CONTENT_FIELDS, VN_TZ, FetchedPage, article_from_document
 from crawler.pipelines import PageFlow
-from crawler.store.connection import database_name, resolve_uri, sync_client
+from crawler.pipelines.dates import choose_dates
 from crawler.store.schema import ARTICLES, PAGES, page_html, upsert_article
 
 # Fields that say how and when, not what: they change on every run and are not reported.
@@ -66,77 +68,104 @@ def changed_fields(stored: dict[str, Any] | None, doc: dict[str, Any]) -> list[s
     return [f for f in CONTENT_FIELDS if f not in _BOOKKEEPING and stored.get(f) != doc.get(f)]
 
 
+# Articles written to the store in one bulk write.
+WRITE_BATCH = 500
+# The fields the dates stage owns: what `--dates-only` may change.
+DATE_FIELDS = ("published_at", "modified_at", "published")
+
+
+def _fetched_page(page: dict[str, Any]) -> FetchedPage:
+    """A stored raw page as the spider handed it on."""
+    fetched_at = page["fetched_at"]
+    if fetched_at.tzinfo is None:  # BSON dates are UTC; a client without tz_aware drops the zone
+        fetched_at = fetched_at.replace(tzinfo=UTC)
+    return FetchedPage(
+        url=page.get("fetched_url") or page["_id"],
+        body=page_html(page),
+        fetched_at=fetched_at,
+        status=page.get("status") or 200,
+        content_type=page.get("content_type"),
+        encoding=page.get("encoding"),
+        outlet=page.get("outlet"),
+    )
+
+
+def _reextracted(db: Any, query: dict[str, Any], counts: Counter[str], fields: Counter[str]) -> Iterator[Any]:
+    """The writes that bring stored articles up to a fresh run of the offline stages over their pages."""
+    flow = PageFlow()
+    for page in db[PAGES].find(query):
+        counts["pages"] += 1
+        fetched = _fetched_page(page)
+        result = flow.run(fetched)
+        if result.article is None:
+            counts[f"not an article ({result.page_type})"] += 1
+            continue
+        doc = result.article.to_document()
+        stored = db[ARTICLES].find_one({"_id": doc["_id"]})
+        changed = changed_fields(stored, doc)
+        if not changed:
+            counts["unchanged"] += 1
+            continue
+        counts["changed"] += 1
+        fields.update(changed)
+        if stored is None or stored.get("content_hash") != doc["content_hash"]:
+            yield upsert_article(doc, fetched.fetched_at)
+        else:
+            yield UpdateOne({"_id": doc["_id"]}, {"$set": {f: doc[f] for f in changed}})
+
+
+def _redated(db: Any, query: dict[str, Any], counts: Counter[str], fields: Counter[str]) -> Iterator[Any]:
+    """The writes of the dates stage alone, run again on the candidates stored with each article."""
+    for stored in db[ARTICLES].find(query):
+        counts["articles"] += 1
+        article = choose_dates(article_from_document(stored))
+        doc = article.to_document()
+        changed = [f for f in DATE_FIELDS if stored.get(f) != doc.get(f)]
+        if not changed:
+            counts["unchanged"] += 1
+            continue
+        counts["changed"] += 1
+        fields.update(changed)
+        yield UpdateOne({"_id": stored["_id"]}, {"$set": {f: doc[f] for f in changed}})
+
+
+def _write(collection: Any, writes: Iterator[Any], dry_run: bool) -> None:
+    batch: list[Any] = []
+    for write in writes:
+        batch.append(write)
+        if len(batch) >= WRITE_BATCH:
+            if not dry_run:
+                collection.bulk_write(batch, ordered=False)
+            batch = []
+    if batch and not dry_run:
+        collection.bulk_write(batch, ordered=False)
+
+
 def run_reextract(argv: list[str] | None = None) -> int:
-    """`vnnews reextract [--source X] [--since …]`: re-run extraction over stored raw pages.
+    """`vnnews reextract [--source X] [--since …] [--dates-only]`: run the stages again on stored pages.
 
     Documents whose extracted content changed are updated (a changed content hash makes a new
-    revision through the store's own upsert); the count of changes per field is printed.
+    revision through the store's own upsert); the count of changes per field is printed. With
+    `--dates-only` only the dates stage runs, on the date candidates stored with each article.
     """
     parser = argparse.ArgumentParser(prog="vnnews reextract", description="Re-extract stored raw pages.")
     parser.add_argument("--source", help="outlet id (e.g. vnexpress); default: every outlet")
     parser.add_argument("--since", type=_when, help="only pages fetched at or after this ISO date/time")
-    parser.add_argument("--uri", help="MongoDB URI (default: MONGODB_URI or the embedded store)")
-    parser.add_argument("--database", help="database name (default: MONGODB_DATABASE or vnnews)")
+    parser.add_argument("--dates-only", action="store_true", help="choose dates again from stored candidates")
     parser.add_argument("--dry-run", action="store_true", help="report changes without writing")
+    add_store_arguments(parser)
     args = parser.parse_args(argv)
-
-    server = None
-    uri = args.uri
-    if not uri:
-        uri, server = resolve_uri(None)
-    client = sync_client(uri)
-    try:
-        db = client[args.database or database_name(None)]
-        query: dict[str, Any] = {}
-        if args.source:
-            query["outlet"] = args.source
-        if args.since:
-            query["fetched_at"] = {"$gte": args.since}
-        counts: Counter[str] = Counter()
-        fields: Counter[str] = Counter()
-        writes: list[UpdateOne] = []
-        flow = PageFlow()
-        for page in db[PAGES].find(query):
-            counts["pages"] += 1
-            fetched_at = page["fetched_at"]
-            if fetched_at.tzinfo is None:  # BSON dates are UTC; a client without tz_aware drops the zone
-                fetched_at = fetched_at.replace(tzinfo=UTC)
-            result = flow.run(
-                FetchedPage(
-                    url=page.get("fetched_url") or page["_id"],
-                    body=page_html(page),
-                    fetched_at=fetched_at,
-                    status=page.get("status") or 200,
-                    content_type=page.get("content_type"),
-                    encoding=page.get("encoding"),
-                    outlet=page.get("outlet"),
-                )
-            )
-            if result.article is None:
-                counts[f"not an article ({result.page_type})"] += 1
-                continue
-            doc = result.article.to_document()
-            stored = db[ARTICLES].find_one({"_id": doc["_id"]})
-            changed = changed_fields(stored, doc)
-            if not changed:
-                counts["unchanged"] += 1
-                continue
-            counts["changed"] += 1
-            fields.update(changed)
-            if stored is None or stored.get("content_hash") != doc["content_hash"]:
-                writes.append(upsert_article(doc, fetched_at))
-            else:
-                writes.append(UpdateOne({"_id": doc["_id"]}, {"$set": {f: doc[f] for f in changed}}))
-            if len(writes) >= 500 and not args.dry_run:
-                db[ARTICLES].bulk_write(writes, ordered=False)
-                writes = []
-        if writes and not args.dry_run:
-            db[ARTICLES].bulk_write(writes, ordered=False)
-    finally:
-        client.close()
-        if server is not None:
-            server.stop()
-    print(", ".join(f"{k}: {v}" for k, v in counts.items()) or "no stored pages matched")
+    query: dict[str, Any] = {}
+    if args.source:
+        query["outlet"] = args.source
+    if args.since:
+        query["fetched_at"] = {"$gte": args.since}
+    counts: Counter[str] = Counter()
+    fields: Counter[str] = Counter()
+    with open_store(args.uri, args.database) as store:
+        stage = _redated if args.dates_only else _reextracted
+        _write(store.db[ARTICLES], stage(store.db, query, counts, fields), args.dry_run)
+    print(", ".join(f"{k}: {v}" for k, v in counts.items()) or "nothing stored matched")
     for name, count in fields.most_common():
         print(f"  {name}: {count} changed")
     if args.dry_run:

@@ -17,12 +17,22 @@ if TYPE_CHECKING:
     from crawler.pipelines import Stats
 
 
+# The warning an article stored without a publication date carries (published_at null, never the crawl time).
+NO_DATE_WARNING = "no publication date: the page shows none that can be read"
+
+
 def choose_dates(article: Article) -> Article:
-    """Set published_at, modified_at and `published` (displayed text, source, precision, doubts)."""
+    """Set published_at, modified_at and `published` (displayed text, source, precision, doubts); an
+    article with no date says so in its warnings, so a reader of the store sees why it is null."""
     selection = select_dates(article.extraction.date_candidates, fetched_at=article.fetched_at)
     article.published_at = selection.published_at
     article.modified_at = selection.modified_at
     article.published = selection.published
+    warnings = article.extraction.warnings
+    if selection.published_at is None and NO_DATE_WARNING not in warnings:
+        warnings.append(NO_DATE_WARNING)
+    elif selection.published_at is not None and NO_DATE_WARNING in warnings:  # dates chosen again
+        warnings.remove(NO_DATE_WARNING)
     return article
 
 

@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ import pytest
 
 from tests.conftest import REPO_ROOT
 
+MIB = 1024 * 1024
 FIGURES: dict[str, dict[str, Any]] = {}  # scenario → figures, for the summary at the end
 CRAWL_TIMEOUT = 240.0  # seconds: a crawl that takes longer hangs (the replay answers in milliseconds)
 POLL = 0.05  # seconds between two looks at a running crawl or the store
@@ -42,9 +44,52 @@ SLOW = {
 QUICK_LEASE = {"LEASE_TTL": 3, "LEASE_RENEW_INTERVAL": 1}
 
 
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+SAMPLE_EVERY = 0.05  # seconds between two looks at the crawl's process tree
+
+
+def _tree_rss(root: int) -> int:
+    """Bytes resident in `root` and all its descendants now (from /proc: the extraction workers too)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # the process ended meanwhile
+        parents[int(stat.parent.name)] = int(fields[1])
+    tree, grew = {root}, True
+    while grew:
+        more = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grew = bool(more)
+    total = 0
+    for pid in tree:
+        try:
+            total += int((Path("/proc") / str(pid) / "statm").read_text().split()[1]) * PAGE_SIZE
+        except (OSError, IndexError):
+            continue
+    return total
+
+
+class TreeSampler(threading.Thread):
+    """The highest sum of resident memory of a process and its descendants, sampled while it runs:
+    os.wait4 gives only the largest single process, and workers a pool never waits for not at all."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(name=f"rss-{pid}", daemon=True)
+        self.pid = pid
+        self.peak = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(SAMPLE_EVERY):
+            self.peak = max(self.peak, _tree_rss(self.pid))
+
+
 @dataclass
 class Crawl:
-    """A crawl subprocess: its exit code, final stats, stderr (the log) and peak RSS once it ended."""
+    """A crawl subprocess: its exit code, final stats, stderr (the log) and peak memory once it ended:
+    `peak_rss_mb`, the largest process (os.wait4), and `tree_rss_mb`, the whole tree (sampled)."""
 
     process: subprocess.Popen[bytes]
     out: Path
@@ -52,7 +97,12 @@ class Crawl:
     started: float = field(default_factory=time.monotonic)
     code: int | None = None
     peak_rss_mb: float = 0.0
+    tree_rss_mb: float = 0.0
     seconds: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.sampler = TreeSampler(self.process.pid)
+        self.sampler.start()
 
     def wait(self, timeout: float = CRAWL_TIMEOUT) -> Crawl:
         """Wait for the crawl (os.wait4: the rusage of this child and its waited-for children)."""
@@ -66,7 +116,9 @@ class Crawl:
                 raise AssertionError(f"the crawl hung for {timeout:.0f} s:\n{self.stderr[-3000:]}")
             time.sleep(POLL)
         self.process.returncode = self.code = os.waitstatus_to_exitcode(status)
+        self.sampler.done.set()
         self.peak_rss_mb = usage.ru_maxrss / 1024  # Linux: kilobytes
+        self.tree_rss_mb = max(self.sampler.peak / MIB, self.peak_rss_mb)
         self.seconds = time.monotonic() - self.started
         return self
 
@@ -106,21 +158,26 @@ def crawl_command(
     return command
 
 
+def launch(folder: Path, replay_url: str, uri: str, db: str, spiders: list[str], **settings: Any) -> Crawl:
+    """Start a crawl in a subprocess; its VNNEWS_HOME (and so its spool) is `folder`/home."""
+    n = len(list(folder.glob("crawl-*.log")))
+    out, log = folder / f"stats-{n}.json", folder / f"crawl-{n}.log"
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "VNNEWS_HOME": str(home(folder))}
+    env.pop("VNNEWS_REPLAY_URL", None)
+    env.pop("MONGODB_URI", None)  # the URI is given on the command line
+    command = [*crawl_command(replay_url, uri, db, spiders, settings), "--out", str(out)]
+    with log.open("wb") as err:
+        process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err)
+    return Crawl(process, out, log)
+
+
 @pytest.fixture
 def start_crawl(tmp_path: Path) -> Iterator[Callable[..., Crawl]]:
-    """Start a crawl in a subprocess; every crawl of a test shares one VNNEWS_HOME (and so one spool)."""
+    """`launch` in the test's folder: every crawl of a test shares one spool. Killed if left running."""
     started: list[Crawl] = []
 
     def start(replay_url: str, uri: str, db: str, spiders: list[str], **settings: Any) -> Crawl:
-        n = len(started)
-        out, log = tmp_path / f"stats-{n}.json", tmp_path / f"crawl-{n}.log"
-        env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "VNNEWS_HOME": str(home(tmp_path))}
-        env.pop("VNNEWS_REPLAY_URL", None)
-        env.pop("MONGODB_URI", None)  # the URI is given on the command line
-        command = [*crawl_command(replay_url, uri, db, spiders, settings), "--out", str(out)]
-        with log.open("wb") as err:
-            process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err)
-        started.append(Crawl(process, out, log))
+        started.append(launch(tmp_path, replay_url, uri, db, spiders, **settings))
         return started[-1]
 
     yield start

@@ -29,6 +29,7 @@ LINKS = 100_000  # the issue's 100k links on one page
 JUNK_BYTES = 200_000  # binary junk: as big as a real article page
 TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng: combining in windows-1258
 JUNK_SEED = 13  # the same junk every run
+UNDATED_ID = 99_999_999_000_000_000  # 17 digits that read as no date (year 9999, month 99)
 PUBLISHED = datetime(2026, 10, 20, 9, 0, tzinfo=VN_TZ)  # dates of our own pages (inside no window)
 
 TITLE = "Người dân miền Trung khẩn trương khắc phục hậu quả lũ lụt"
@@ -172,9 +173,11 @@ BAD_PAGES = {
 
 
 def url_of(name: str) -> str:
-    """A dantri article URL for the bad page (17 digits: the outlet's article pattern)."""
+    """A dantri article URL for the bad page: 17 digits, as the outlet's pattern wants, that are not a
+    date (dantri's own ids start with the publication time, which the article without a date must not
+    have)."""
     index = list(BAD_PAGES).index(name)
-    return f"https://dantri.com.vn/xa-hoi/trang-loi-{name.replace('_', '-')}-2026102009{index:07d}.htm"
+    return f"https://dantri.com.vn/xa-hoi/trang-loi-{name.replace('_', '-')}-{UNDATED_ID + index}.htm"
 
 
 def bad_site(names: list[str], placeholder: Path) -> ReplaySite:

@@ -57,8 +57,19 @@ def _check_after_rerun(scenario, first, server, db, expected_urls, start_crawl, 
     assert spooled > 0  # the crawl went on while the store was down
     written = first.stat("mongo/unspooled") + rerun.stat("mongo/unspooled")
     assert written >= spooled  # every spooled article was written (again is harmless: idempotent)
-    assert _fetched(first) + _fetched(rerun) == len(expected_urls)  # no page fetched twice
-    record(scenario, **counts.figures(), spooled=spooled, peak_rss_mb=round(first.peak_rss_mb))
+    refetched = _fetched(first) + _fetched(rerun) - len(expected_urls)
+    if "killed" not in scenario:
+        assert refetched == 0  # no page fetched twice
+    # A store killed -9 can lose the writes it had not yet made durable; the rerun fetches those pages
+    # again (seen: 0 to 4 of 72) and stores them, so nothing is lost. The figure is recorded, not hidden.
+    assert refetched >= 0
+    record(
+        scenario,
+        **counts.figures(),
+        spooled=spooled,
+        refetched=refetched,
+        peak_rss_mb=round(first.peak_rss_mb),
+    )
     return rerun
 
 

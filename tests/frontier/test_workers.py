@@ -103,7 +103,10 @@ def test_workers_fetch_every_article_once(
     # once it was stored, skipped by the incremental check before asking).
     queued = sum(_total(s, "frontier/enqueued/article") for s in stats)
     refused = sum(_total(s, "frontier/duplicate/article") + _total(s, "/skipped_known") for s in stats)
-    assert (queued, refused) == (len(articles), (workers - 1) * len(articles))
+    assert queued == len(articles)
+    # At most every other worker's sighting is refused; fewer when a late worker's listing pages found
+    # nothing new and stopped paginating (seen once with 3 workers: 36 of 40). Fetch-once holds either way.
+    assert 0 < refused <= (workers - 1) * len(articles)
     frontier = redis.Redis.from_url(redis_server.url)
     keys = f"{mongo_db.name}:frontier:vnexpress"
     assert frontier.zcard(f"{keys}:queue") == frontier.zcard(f"{keys}:leases") == 0

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from crawler.commands.extract import run_extract, run_reextract
-from crawler.extraction import extract_article
+from tests.factories import run_flow
 
 PAGES = Path(__file__).resolve().parents[1] / "outlets" / "pages"
 CASE = json.loads((PAGES / "vnexpress.json").read_text(encoding="utf-8"))
@@ -54,7 +54,7 @@ def test_reextract_updates_changed_documents(
 
     html = (PAGES / "vnexpress.html").read_bytes()
     fetched_at = datetime(2026, 3, 5, tzinfo=UTC)
-    article = extract_article(html, CASE["url"], fetched_at=fetched_at).article
+    article = run_flow(html, CASE["url"], fetched_at=fetched_at).article
     assert article is not None
     stale = article.to_document()
     stale["category"] = "Cũ"  # what an older rule produced
@@ -84,4 +84,31 @@ def test_reextract_updates_changed_documents(
     assert run_reextract(args) == 0
     assert "unchanged: 1" in capsys.readouterr().out
     assert run_reextract([*args[:4], "--source", "dantri"]) == 0
-    assert "no stored pages matched" in capsys.readouterr().out
+    assert "nothing stored matched" in capsys.readouterr().out
+
+
+def test_reextract_dates_only_chooses_again_from_stored_candidates(
+    mongo_server: str, mongo_db, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """After a fix to the date rules, the dates stage alone runs on the stored candidates: no page needed."""
+    from crawler.store.schema import ARTICLES
+
+    html = (PAGES / "vnexpress.html").read_bytes()
+    article = run_flow(html, CASE["url"], fetched_at=datetime(2026, 3, 5, tzinfo=UTC)).article
+    assert article is not None and article.published_at is not None
+    assert article.extraction.date_candidates, "extraction keeps every candidate it found"
+    stale = article.to_document()
+    stale["published_at"] = datetime(2001, 1, 1, tzinfo=UTC)  # what an older date rule chose
+    stale["published"] = {"displayed": "?", "source": "url", "precision": "day", "warnings": []}
+    mongo_db[ARTICLES].insert_one(stale)
+    args = ["--uri", mongo_server, "--database", mongo_db.name, "--dates-only"]
+
+    assert run_reextract(args) == 0
+    out = capsys.readouterr().out
+    assert "changed: 1" in out and "published_at: 1 changed" in out
+    stored = mongo_db[ARTICLES].find_one({"_id": article.url})
+    assert stored["published_at"] == article.published_at
+    assert stored["published"]["source"] == article.published.source
+    assert stored["body"] == article.body  # nothing but the dates was touched
+    assert run_reextract(args) == 0
+    assert "unchanged: 1" in capsys.readouterr().out
