@@ -47,8 +47,7 @@ def project_settings() -> Settings:
 class PageFlow:
     """The offline stages of ITEM_PIPELINES (classes marked `offline = True`), in their order.
 
-    An offline stage is built as `cls(stats)` and does its work in a synchronous `process_offline`
-    (or `process_item`, when that is synchronous).
+    An offline stage is built as `cls(stats)` and does its work in a synchronous `process_item`.
     """
 
     def __init__(self, settings: BaseSettings | None = None, stats: Stats | None = None) -> None:
@@ -65,7 +64,7 @@ class PageFlow:
         item: Any = page
         try:
             for stage in self.stages:
-                item = getattr(stage, "process_offline", stage.process_item)(item)
+                item = stage.process_item(item)
         except PageDropped as dropped:
             return dropped.result
         assert isinstance(item, Article)
