@@ -38,16 +38,20 @@ COLUMNS = (
 )
 
 
-def outlet_summary(stats: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, int]]:
-    """{outlet: {column: count}} from the crawls' stats (`outlet/<id>/<what>` keys)."""
+def outlet_summary(
+    stats: Mapping[str, Mapping[str, Any]],
+    columns: Sequence[tuple[str, tuple[str, ...]]] = COLUMNS,
+) -> dict[str, dict[str, int]]:
+    """{outlet: {column: count}} from the crawls' stats (`outlet/<id>/<what>` keys); a column's key
+    ending in "/" sums every stat under it."""
     rows: dict[str, dict[str, int]] = {}
     for crawl in stats.values():
         for key, value in crawl.items():
             parts = key.split("/", 2)
             if len(parts) < 3 or parts[0] != "outlet":
                 continue
-            row = rows.setdefault(parts[1], {name: 0 for name, _ in COLUMNS})
-            for name, keys in COLUMNS:
+            row = rows.setdefault(parts[1], {name: 0 for name, _ in columns})
+            for name, keys in columns:
                 if any(parts[2] == k or (k.endswith("/") and parts[2].startswith(k)) for k in keys):
                     row[name] += int(value)
     return dict(sorted(rows.items()))

@@ -16,6 +16,7 @@ from typing import Any, TextIO
 
 from crawler.archives import UrlFrom
 from crawler.commands.common import Progress, add_store_arguments, print_table
+from crawler.commands.demo import outlet_summary
 from crawler.replay.run import failed_crawls, run_crawls
 from spiders.archive import ArchiveSpider, skipped_reasons
 
@@ -32,23 +33,9 @@ COLUMNS = (
 )
 
 
-def outlet_rows(stats: Mapping[str, Any]) -> dict[str, dict[str, int]]:
-    """{outlet: {column: count}} from one crawl's stats."""
-    rows: dict[str, dict[str, int]] = {}
-    for key, value in stats.items():
-        parts = key.split("/", 2)
-        if len(parts) < 3 or parts[0] != "outlet":
-            continue
-        row = rows.setdefault(parts[1], {name: 0 for name, _ in COLUMNS})
-        for name, keys in COLUMNS:
-            if any(parts[2] == k or (k.endswith("/") and parts[2].startswith(k)) for k in keys):
-                row[name] += int(value)
-    return dict(sorted(rows.items()))
-
-
 def print_report(stats: Mapping[str, Any], out: TextIO = sys.stdout) -> None:
     """The per-outlet table, then the skipped records by reason."""
-    print_table([name for name, _ in COLUMNS], outlet_rows(stats), out)
+    print_table([name for name, _ in COLUMNS], outlet_summary({"ingest": stats}, COLUMNS), out)
     reasons = skipped_reasons(dict(stats))
     records = int(stats.get("ingest/records", 0))
     out.write(f"\n{records} records read, {int(stats.get('ingest/pages', 0))} pages ingested")
