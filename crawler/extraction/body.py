@@ -14,13 +14,12 @@ from collections.abc import Iterable
 from types import ModuleType
 from urllib.parse import urljoin
 
-from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
 from crawler.extraction.context import Para
 from crawler.extraction.vietnamese import split_caption, squash
 from crawler.items import Image
-from crawler.outlets.model import Rules
+from crawler.outlets.model import Rules, css
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +62,7 @@ _EMPHASIS = frozenset(["strong", "b", "em", "i"])
 _INLINE = frozenset(["a", "span", "strong", "b", "em", "i", "u", "small", "font", "label", "abbr"])
 
 # Never article text, on any outlet.
-GENERIC_DROP = CSSSelector(
+GENERIC_DROP = css(
     ", ".join(
         (
             "script",
@@ -113,29 +112,29 @@ GENERIC_DROP = CSSSelector(
     )
 )
 # Elements that hold one picture (or video) and its caption.
-_MEDIA = CSSSelector(
+_MEDIA = css(
     "figure, table.picture, table.tplCaption, table.image, [type='Photo'], [type='VideoStream'], "
     "div.photo, div.image-box"
 )
-_CAPTION = CSSSelector(
+_CAPTION = css(
     "figcaption, .PhotoCMS_Caption, .VideoCMS_Caption, td.pCaption, .pCaption, p.Image, .caption, "
     ".image-caption, .desc_image"
 )
-_CREDIT = CSSSelector(".PhotoCMS_Author, .VideoCMS_Author, .author-photo, .photo-credit")
-_LOOSE_CAPTION = CSSSelector("p.Image, .image-caption")
+_CREDIT = css(".PhotoCMS_Author, .VideoCMS_Author, .author-photo, .photo-credit")
+_LOOSE_CAPTION = css("p.Image, .image-caption")
 # Caption classes of CMSs no rule names: `caption`, `chu-thich` / `chuthich` (Vietnamese for caption).
 _CAPTION_CLASS = re.compile(r"caption|chu[-_]?thich|img[-_]?desc|photo[-_]?desc|image[-_]?desc", re.I)
 # A picture table (old layouts: the image in one cell, its caption in the next) has at most this much
 # text; more is a layout table holding the article.
 PICTURE_TABLE_MAX_CHARS = 300
-_IMG = CSSSelector("img, video, source, amp-img, amp-video, amp-anim")
+_IMG = css("img, video, source, amp-img, amp-video, amp-anim")
 _IMG_ATTRS = ("data-src", "data-original", "data-lazy-src", "data-srcset", "src", "poster", "data-poster")
 
 
 def _image_url(media: HtmlElement, base_url: str) -> str | None:
     for img in _IMG(media):
         for attr in _IMG_ATTRS:
-            value = (img.get(attr) or "").strip().split(" ")[0]
+            value: str = (img.get(attr) or "").strip().split(" ")[0]
             if value and not value.startswith("data:") and not value.endswith(".m3u8"):
                 return urljoin(base_url, value)
     return None

@@ -8,6 +8,7 @@ opening dateline move out of the text into their fields.
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from crawler.extraction import patterns as pt
 from crawler.extraction.context import Draft, Para
@@ -116,7 +117,7 @@ def _take_byline_block(draft: Draft, kept: list[Para], site_names: tuple[str, ..
         kept.pop()
 
 
-def _closing_credit(text: str, site_names: tuple[str, ...]) -> str | bool | None:
+def _closing_credit(text: str, site_names: tuple[str, ...]) -> str | Literal[False] | None:
     """The source a closing line names; False for a bracketed note; None when it is no credit line."""
     words = len(text.split())
     lowered = text.casefold()

@@ -19,7 +19,7 @@ import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
-from crawler.extraction import pagetype
+from crawler.extraction import pagetype, xpath
 from crawler.extraction.body import take_media
 from crawler.extraction.chain import Found, Reading
 from crawler.extraction.cleanup import clean_body
@@ -43,8 +43,8 @@ NEWS_TYPES = ("article", "photo", "video", "podcast")
 OTHER_TYPES = ("listing", "redirect", "challenge", "error")
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
-_CANONICAL = etree.XPath("//link[@rel='canonical']/@href")
-_ARTICLE_EL = etree.XPath("//article")
+_CANONICAL = xpath.strings("//link[@rel='canonical']/@href")
+_ARTICLE_EL = xpath.elements("//article")
 # A photo story's own text stays under this many words; more is an article with pictures.
 PHOTO_MAX_WORDS = 60
 
@@ -146,8 +146,8 @@ def _page_type_refusal(page: _Page) -> ExtractionResult | None:
     rules, structured, outlet = page.rules, page.structured, page.outlet
     if rules.not_article:
         source = _aggregated_source(structured)
-        reason = f"{rules.not_article} page of an aggregator ({outlet}), not an article"
-        return _fail(rules.not_article, reason + (f"; source: {source}" if source else ""), outlet)
+        aggregated = f"{rules.not_article} page of an aggregator ({outlet}), not an article"
+        return _fail(rules.not_article, aggregated + (f"; source: {source}" if source else ""), outlet)
     for page_type, reason in (
         ("challenge", pagetype.detect_challenge(page.tree, page.decoded.text, page.visible, page.signals)),
         ("redirect", pagetype.detect_redirect(page.tree, page.url, structured, page.visible)),

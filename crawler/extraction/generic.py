@@ -113,10 +113,7 @@ class Layout:
         body = tree.find("body")
         self.root: HtmlElement = body if body is not None else tree
         self.titles = tuple(t for t in titles if t)
-        self.order: dict[HtmlElement, int] = {
-            el: i
-            for i, el in enumerate(self.root.iter(etree.Element))  # type: ignore[arg-type]
-        }
+        self.order: dict[HtmlElement, int] = {el: i for i, el in enumerate(self.root.iter(etree.Element))}
         self.elements: list[HtmlElement] = list(self.order)
 
     # ---- zones and positions
@@ -137,7 +134,7 @@ class Layout:
         inside: set[HtmlElement] = set()
         for zone in self._zones:
             if zone not in keep and zone not in inside:
-                inside.update(zone.iter(etree.Element))  # type: ignore[arg-type]
+                inside.update(zone.iter(etree.Element))
         return frozenset(inside)
 
     def zones_in(self, container: HtmlElement) -> list[HtmlElement]:
@@ -340,7 +337,7 @@ class Layout:
         container = self.container
         if container is None:
             return False
-        last = max((self.order[d] for d in container.iter(etree.Element)), default=0)  # type: ignore[arg-type]
+        last = max((self.order[d] for d in container.iter(etree.Element)), default=0)
         return self.order[container] <= self.order[el] <= last + MAX_BYLINE_DISTANCE
 
     # ---- category

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-from lxml import etree
 from lxml.html import HtmlElement
 
+from crawler.extraction import xpath
 from crawler.extraction.structured import Structured
 
 # Interstitials are small: a challenge or access-denied page shows less text than this (characters).
@@ -71,13 +71,13 @@ _JS_REDIRECT = re.compile(
     r"(?:window|document|top)\.location(?:\.href)?\s*=|location\.replace\(", re.IGNORECASE
 )
 _REFRESH = re.compile(r"^\s*(\d+)\s*[;,]\s*url\s*=\s*['\"]?([^'\"]+)", re.IGNORECASE)
-_VISIBLE_TEXT = etree.XPath(
+_VISIBLE_TEXT = xpath.strings(
     "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)"
     " and not(ancestor::template)]"
 )
-_ANCHORS = etree.XPath("//body//a[@href]")
-_TITLE = etree.XPath("string(//title)")
-_SCRIPTS = etree.XPath("//script[not(@type='application/ld+json')]/text()")
+_ANCHORS = xpath.elements("//body//a[@href]")
+_TITLE = xpath.string("string(//title)")
+_SCRIPTS = xpath.strings("//script[not(@type='application/ld+json')]/text()")
 
 
 def visible_text_length(tree: HtmlElement) -> int:

@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from lxml import etree
 from lxml.html import HtmlElement
+
+from crawler.extraction import xpath
 
 ARTICLE_TYPES = frozenset(
     {
@@ -34,8 +35,8 @@ ARTICLE_TYPES = frozenset(
 # Media objects: the page's main object only when it has no written article (NewsArticle etc.).
 MEDIA_TYPES = frozenset({"VideoObject", "ImageGallery", "PodcastEpisode"})
 TEXT_ARTICLE_TYPES = ARTICLE_TYPES - MEDIA_TYPES
-_JSONLD = etree.XPath("//script[@type='application/ld+json']")
-_META = etree.XPath("//meta[@content]")
+_JSONLD = xpath.elements("//script[@type='application/ld+json']")
+_META = xpath.elements("//meta[@content]")
 _MISSING_COMMA = re.compile(r'("|\d|true|false|null|\]|\})(\s*\n\s*)(")')
 _TRAILING_COMMA = re.compile(r",(\s*[\]}])")
 

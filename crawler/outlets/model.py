@@ -12,9 +12,10 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol, cast
 from urllib.parse import urlsplit
 
+from lxml import etree
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
@@ -27,6 +28,21 @@ MAX_ARCHIVE_DAYS = 366
 
 Selectors = tuple[str, ...]
 RULE_GROUPS = ("title", "lead", "body", "byline", "credit", "date", "category", "tags", "drop")
+
+
+class ElementSelector(Protocol):
+    """A compiled CSS selector or XPath whose every match is an element of an lxml.html tree."""
+
+    @property
+    def path(self) -> str: ...
+
+    def __call__(self, node: etree._Element, /) -> list[HtmlElement]: ...
+
+
+def css(selector: str) -> ElementSelector:
+    """A compiled CSS selector, typed by what it returns: lxml's stubs type every XPath result as any
+    XPath object, but a CSS selector matches elements only (the same `CSSSelector`, no wrapper)."""
+    return cast(ElementSelector, CSSSelector(selector))
 
 
 @dataclass(frozen=True)
@@ -81,11 +97,11 @@ class Rules:
     hook: Callable[[HtmlElement, Any], None] | None = None  # only for what selectors cannot say
     outlet: str = ""
     domains: tuple[str, ...] = ()
-    compiled: dict[str, tuple[CSSSelector, ...]] = field(init=False, repr=False, compare=False)
+    compiled: dict[str, tuple[ElementSelector, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        compiled = {g: tuple(CSSSelector(s) for s in getattr(self, g)) for g in RULE_GROUPS}
-        compiled["page_types"] = tuple(CSSSelector(s) for _, s in self.page_types)
+        compiled = {g: tuple(css(s) for s in getattr(self, g)) for g in RULE_GROUPS}
+        compiled["page_types"] = tuple(css(s) for _, s in self.page_types)
         object.__setattr__(self, "compiled", compiled)
 
     def first(self, group: str, tree: HtmlElement) -> HtmlElement | None:
