@@ -100,6 +100,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         print(f"cannot read --since {args.since!r}", file=sys.stderr)
         return 2
     uri, server = _connect(args.uri)
+    client: pymongo.MongoClient[dict[str, Any]]
     try:
         with pymongo.MongoClient(uri, serverSelectionTimeoutMS=10_000, tz_aware=True) as client:
             if args.assign:
@@ -107,7 +108,7 @@ def run(argv: Sequence[str] | None = None) -> int:
                 count = assign_unassigned(client[args.db], config)
                 print(f"assigned a story to {count} stored articles that had none", file=sys.stderr)
             pipeline = latest_stories_pipeline(since, args.limit, args.min_outlets)
-            rows = list(client[args.db][args.collection].aggregate(pipeline))
+            rows: list[dict[str, Any]] = list(client[args.db][args.collection].aggregate(pipeline))
     finally:
         if server is not None:
             server.stop()

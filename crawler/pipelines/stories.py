@@ -84,7 +84,9 @@ _Waiting = tuple[Article, "asyncio.Future[None]"]
 class StoryPipeline:
     """Assigns `story_id`; a store outage is logged and counted, never fatal to the crawl."""
 
-    def __init__(self, crawler: Crawler, db: AsyncDatabase, config: StoryConfig, batch_size: int) -> None:
+    def __init__(
+        self, crawler: Crawler, db: AsyncDatabase[dict[str, Any]], config: StoryConfig, batch_size: int
+    ) -> None:
         self.crawler = crawler
         self.db = db
         self.config = config

@@ -138,7 +138,9 @@ def _already_exists(exc: CollectionInvalid | OperationFailure) -> bool:
     return not isinstance(exc, OperationFailure) or exc.code == NAMESPACE_EXISTS
 
 
-async def ensure_articles_collection(db: AsyncDatabase, articles: str = ARTICLES, pages: str = PAGES) -> None:
+async def ensure_articles_collection(
+    db: AsyncDatabase[dict[str, Any]], articles: str = ARTICLES, pages: str = PAGES
+) -> None:
     """Create (or update) the validator and indexes; safe to run from several processes at once."""
     validator = {"$jsonSchema": ARTICLE_SCHEMA}
     try:
@@ -151,7 +153,9 @@ async def ensure_articles_collection(db: AsyncDatabase, articles: str = ARTICLES
     await db[pages].create_indexes(PAGE_INDEXES)
 
 
-def ensure_articles_collection_sync(db: Database, articles: str = ARTICLES, pages: str = PAGES) -> None:
+def ensure_articles_collection_sync(
+    db: Database[dict[str, Any]], articles: str = ARTICLES, pages: str = PAGES
+) -> None:
     """`ensure_articles_collection` for blocking callers (command-line tools, tests): the same steps."""
     validator = {"$jsonSchema": ARTICLE_SCHEMA}
     try:
@@ -195,7 +199,7 @@ def upsert_article(doc: Mapping[str, Any], seen_at: datetime, duplicate_of: str 
         story_id={"$ifNull": ["$story_id", {"$literal": doc.get("story_id")}]},
         duplicate_of={"$ifNull": ["$duplicate_of", {"$literal": duplicate_of}]},
     )
-    pipeline = [
+    pipeline: list[dict[str, Any]] = [
         {"$set": {"_vn_is_new": {"$eq": [{"$type": "$content_hash"}, "missing"]}}},
         {
             "$set": {

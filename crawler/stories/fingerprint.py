@@ -99,7 +99,10 @@ def shingles(sylls: list[str], k: int = SHINGLE_SIZE) -> set[bytes]:
 @lru_cache(maxsize=1)
 def _permutations() -> np.ndarray:
     """Generated once: a MinHash builds its permutations from the seed on every construction."""
-    return MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme=MINHASH_SCHEME).permutations
+    permutations: np.ndarray = MinHash(
+        num_perm=NUM_PERM, seed=MINHASH_SEED, scheme=MINHASH_SCHEME
+    ).permutations
+    return permutations
 
 
 def body_digest(body: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Generator, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.database import Database
@@ -39,11 +39,11 @@ def _only_duplicates(exc: BulkWriteError) -> bool:
     )
 
 
-def _find_sync(db: Database, op: Find) -> list[dict[str, Any]]:
+def _find_sync(db: Database[dict[str, Any]], op: Find) -> list[dict[str, Any]]:
     return list(db[op.collection].find(op.filter, op.projection, limit=op.limit))
 
 
-def _execute_sync(db: Database, op: Find | Write) -> Any:
+def _execute_sync(db: Database[dict[str, Any]], op: Find | Write) -> Any:
     if isinstance(op, Find):
         return _find_sync(db, op)
     if not op.requests:
@@ -56,11 +56,11 @@ def _execute_sync(db: Database, op: Find | Write) -> Any:
         return None
 
 
-async def _find_async(db: AsyncDatabase, op: Find) -> list[dict[str, Any]]:
+async def _find_async(db: AsyncDatabase[dict[str, Any]], op: Find) -> list[dict[str, Any]]:
     return await db[op.collection].find(op.filter, op.projection, limit=op.limit).to_list()
 
 
-async def _execute_async(db: AsyncDatabase, op: Find | Write) -> Any:
+async def _execute_async(db: AsyncDatabase[dict[str, Any]], op: Find | Write) -> Any:
     if isinstance(op, Find):
         return await _find_async(db, op)
     if not op.requests:
@@ -73,74 +73,80 @@ async def _execute_async(db: AsyncDatabase, op: Find | Write) -> Any:
         return None
 
 
-def run_sync(db: Database, flow: Generator[Any, Any, T]) -> T:
+def run_sync(db: Database[dict[str, Any]], flow: Generator[Any, Any, T]) -> T:
     """Drive a flow with a blocking client."""
     try:
         op = next(flow)
         while True:
             op = flow.send(_execute_sync(db, op))
     except StopIteration as stop:
-        return stop.value
+        return cast(T, stop.value)  # StopIteration carries the flow's return value untyped
 
 
-async def run_async(db: AsyncDatabase, flow: Generator[Any, Any, T]) -> T:
+async def run_async(db: AsyncDatabase[dict[str, Any]], flow: Generator[Any, Any, T]) -> T:
     """Drive a flow with an asyncio client."""
     try:
         op = next(flow)
         while True:
             op = flow.send(await _execute_async(db, op))
     except StopIteration as stop:
-        return stop.value
+        return cast(T, stop.value)  # StopIteration carries the flow's return value untyped
 
 
 # -- public API ----------------------------------------------------------------------------------
 
 
-def ensure_story_indexes(db: Database, config: StoryConfig | None = None) -> None:
+def ensure_story_indexes(db: Database[dict[str, Any]], config: StoryConfig | None = None) -> None:
     cfg = config or StoryConfig()
     db[cfg.bands_collection].create_indexes(band_indexes())
     db[cfg.stories_collection].create_indexes(story_indexes())
 
 
-async def ensure_story_indexes_async(db: AsyncDatabase, config: StoryConfig | None = None) -> None:
+async def ensure_story_indexes_async(
+    db: AsyncDatabase[dict[str, Any]], config: StoryConfig | None = None
+) -> None:
     cfg = config or StoryConfig()
     await db[cfg.bands_collection].create_indexes(band_indexes())
     await db[cfg.stories_collection].create_indexes(story_indexes())
 
 
 def assign_stories(
-    db: Database, article_docs: Sequence[Mapping[str, Any]], config: StoryConfig | None = None
+    db: Database[dict[str, Any]], article_docs: Sequence[Mapping[str, Any]], config: StoryConfig | None = None
 ) -> list[StoryAssignment]:
     """Assign stories to a batch of stored articles (blocking client), in the order given."""
     return run_sync(db, assign_flow(article_docs, config or StoryConfig()))
 
 
 def assign_story(
-    db: Database, article_doc: Mapping[str, Any], config: StoryConfig | None = None
+    db: Database[dict[str, Any]], article_doc: Mapping[str, Any], config: StoryConfig | None = None
 ) -> StoryAssignment:
     """Assign the story of one stored article and set `story_id` on its document."""
     return assign_stories(db, [article_doc], config)[0]
 
 
 async def assign_stories_async(
-    db: AsyncDatabase, article_docs: Sequence[Mapping[str, Any]], config: StoryConfig | None = None
+    db: AsyncDatabase[dict[str, Any]],
+    article_docs: Sequence[Mapping[str, Any]],
+    config: StoryConfig | None = None,
 ) -> list[StoryAssignment]:
     return await run_async(db, assign_flow(article_docs, config or StoryConfig()))
 
 
 async def assign_story_async(
-    db: AsyncDatabase, article_doc: Mapping[str, Any], config: StoryConfig | None = None
+    db: AsyncDatabase[dict[str, Any]], article_doc: Mapping[str, Any], config: StoryConfig | None = None
 ) -> StoryAssignment:
     return (await assign_stories_async(db, [article_doc], config))[0]
 
 
-def settle_stories(db: Database, story_ids: Iterable[str], config: StoryConfig | None = None) -> None:
+def settle_stories(
+    db: Database[dict[str, Any]], story_ids: Iterable[str], config: StoryConfig | None = None
+) -> None:
     """Move stored articles (and index entries) of stories merged into another since they were given."""
     run_sync(db, settle_flow(story_ids, config or StoryConfig(), datetime.now(UTC)))
 
 
 async def settle_stories_async(
-    db: AsyncDatabase, story_ids: Iterable[str], config: StoryConfig | None = None
+    db: AsyncDatabase[dict[str, Any]], story_ids: Iterable[str], config: StoryConfig | None = None
 ) -> None:
     """`settle_stories` with an asyncio client: the crawl runs it once its articles are written."""
     await run_async(db, settle_flow(story_ids, config or StoryConfig(), datetime.now(UTC)))
@@ -158,7 +164,9 @@ ASSIGNMENT_PROJECTION = {
 }
 
 
-def settle_merged(db: Database, config: StoryConfig | None = None, batch_size: int = 500) -> None:
+def settle_merged(
+    db: Database[dict[str, Any]], config: StoryConfig | None = None, batch_size: int = 500
+) -> None:
     """Settle every story ever merged away: repairs articles a crawl stopped before it settled them."""
     cfg = config or StoryConfig()
     cursor = db[cfg.merges_collection].find({}, {"_id": 1}).sort("_id", 1)
@@ -172,7 +180,9 @@ def settle_merged(db: Database, config: StoryConfig | None = None, batch_size: i
         settle_stories(db, ids, cfg)
 
 
-def assign_unassigned(db: Database, config: StoryConfig | None = None, batch_size: int = 500) -> int:
+def assign_unassigned(
+    db: Database[dict[str, Any]], config: StoryConfig | None = None, batch_size: int = 500
+) -> int:
     """Give a story to every stored article without one, oldest first; returns how many.
 
     Articles stored while story assignment was off or failed (a store outage) are caught up here,

@@ -52,7 +52,7 @@ def _no_stats(key: str, count: int) -> None:
 class ArticleWriter:
     def __init__(
         self,
-        db: AsyncDatabase,
+        db: AsyncDatabase[dict[str, Any]],
         spool_dir: Path,
         *,
         articles: str = ARTICLES,
