@@ -70,6 +70,9 @@ ITEM_PIPELINES = {
     "crawler.pipelines.stories.StoryPipeline": 700,  # story_id rides into the store's upsert
     "exporters.mongo.pipeline.MongoPipeline": 800,  # idempotent upserts, duplicates, raw pages, spool
 }
+EXTRACTION_WORKERS = os.cpu_count() or 1  # extraction processes (one per core); 0 = in the reactor thread
+EXTRACTION_TIMEOUT = 30.0  # seconds one page may take before its worker is killed and the page dropped
+EXTRACTION_QUEUE_SIZE = 32  # pages handed to the workers at once: memory stays flat on a fast download
 STORIES_ENABLED = True  # give every stored article its story during the crawl
 STORIES_THRESHOLD = 0.3  # estimated Jaccard at or above which two bodies are one story (docs/stories.md)
 STORIES_WINDOW_DAYS = 3  # days either side of publication searched for the same story

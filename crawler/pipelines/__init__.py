@@ -47,7 +47,8 @@ def project_settings() -> Settings:
 class PageFlow:
     """The offline stages of ITEM_PIPELINES (classes marked `offline = True`), in their order.
 
-    An offline stage is built as `cls(stats)` and does its work in a synchronous `process_item`.
+    An offline stage is built as `cls(stats)` and does its work in a synchronous `process_offline`
+    (or `process_item`, when that is synchronous).
     """
 
     def __init__(self, settings: BaseSettings | None = None, stats: Stats | None = None) -> None:
@@ -64,7 +65,7 @@ class PageFlow:
         item: Any = page
         try:
             for stage in self.stages:
-                item = stage.process_item(item)
+                item = getattr(stage, "process_offline", stage.process_item)(item)
         except PageDropped as dropped:
             return dropped.result
         assert isinstance(item, Article)

@@ -1,24 +1,35 @@
 """The extraction stage: a `FetchedPage` in, an `Article` with fields and date candidates out.
 
-Pages that are not news (an aggregator's redirect, a listing, a challenge) are dropped with `NotNews`,
-which the incremental skip remembers (crawler/middlewares/incremental.py); pages that should have been
-an article and gave none are dropped with `PageFailed`. Both are counted per outlet.
+In a crawl, pages are extracted in a pool of worker processes (EXTRACTION_WORKERS,
+crawler/pipelines/pool.py), off the reactor thread; a page whose worker hangs or dies is dropped and
+counted (`extraction/timeout`, `extraction/worker_crashed`) and the crawl goes on. Offline runs
+(`PageFlow`) extract in-process through `process_offline`.
+
+Pages that are not news (an aggregator's redirect, a listing, a challenge) are dropped with
+`NotNews`, which the incremental skip remembers (crawler/middlewares/incremental.py); pages that
+should have been an article and gave none are dropped with `PageFailed`. Both are counted per outlet.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import TYPE_CHECKING, Any, Self
 
+from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from crawler.extraction import NEWS_TYPES, ExtractionResult, extract_page, rule_miss_fields
 from crawler.items import Article, FetchedPage
+from crawler.outlets import outlet_for_url
+from crawler.pipelines.pool import ExtractionPool, ExtractionTimeout, WorkerCrashed
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
     from crawler.pipelines import Stats
+
+logger = logging.getLogger(__name__)
 
 
 def count_rule_misses(stats: Stats, article: Article) -> None:
@@ -44,25 +55,62 @@ class PageFailed(PageDropped):
     """A page that should have been an article (or was broken) and gave none."""
 
 
+class ExtractionAborted(DropItem):
+    """A page whose extraction timed out or whose worker died: counted, logged, the crawl goes on."""
+
+
 class ExtractPipeline:
     """Runs extraction on every `FetchedPage`; other items pass through."""
 
     offline = True  # runs without a crawl: `vnnews extract`, `reextract` and archive ingests use it
 
-    def __init__(self, stats: Stats) -> None:
+    def __init__(self, stats: Stats, pool: ExtractionPool | None = None) -> None:
         self.stats = stats
+        self.pool = pool  # None: extract in this process (EXTRACTION_WORKERS = 0, offline runs)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         assert crawler.stats is not None
-        return cls(crawler.stats)
+        settings = crawler.settings
+        workers = settings.getint("EXTRACTION_WORKERS")
+        pool = None
+        if workers > 0:
+            pool = ExtractionPool(
+                workers, settings.getfloat("EXTRACTION_TIMEOUT"), settings.getint("EXTRACTION_QUEUE_SIZE")
+            )
+        pipe = cls(crawler.stats, pool)
+        crawler.signals.connect(pipe.close, signal=signals.engine_stopped)
+        return pipe
 
-    def process_item(self, item: Any) -> Any:
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, FetchedPage):
+            return item
+        if self.pool is None:
+            return self.process_offline(item)
+        try:
+            result, seconds = await self.pool.extract(item)
+        except (ExtractionTimeout, WorkerCrashed) as exc:
+            key = "timeout" if isinstance(exc, ExtractionTimeout) else "worker_crashed"
+            self.stats.inc_value(f"extraction/{key}")
+            self.stats.inc_value(f"outlet/{item.outlet or outlet_for_url(item.url)}/failed")
+            logger.error("Extraction of %s failed: %s; the worker was replaced", item.url, exc)
+            raise ExtractionAborted(f"No article from {item.url}: {exc}", log_level="ERROR") from exc
+        return self._article(item, result, seconds)
+
+    def process_offline(self, item: Any) -> Any:
+        """The same stage, synchronous and in this process (`PageFlow`)."""
         if not isinstance(item, FetchedPage):
             return item
         started = time.perf_counter()
         result = extract_page(item)
-        self.stats.inc_value("extraction/seconds", time.perf_counter() - started, start=0.0)
+        return self._article(item, result, time.perf_counter() - started)
+
+    def _article(self, item: FetchedPage, result: ExtractionResult, seconds: float) -> Article:
+        self.stats.inc_value("extraction/seconds", seconds, start=0.0)
         self.stats.inc_value("extraction/calls")
         outlet = item.outlet or result.outlet
         if result.article is None or result.page_type not in NEWS_TYPES:

@@ -1,0 +1,104 @@
+"""Extraction in worker processes, so the reactor thread only fetches and the cores all extract.
+
+Built on pebble's ProcessPool rather than concurrent.futures: a ProcessPoolExecutor whose worker dies
+is broken for good (every later page fails with BrokenProcessPool), and it has no per-task time
+limit. pebble kills a worker that runs past the limit, or notices one that crashed, fails only that
+page (TimeoutError, ProcessExpired) and starts a new worker in its place. Workers are started with
+`forkserver`: the crawl's process has threads (pymongo's), which a plain fork would copy mid-lock;
+the fork server has the extraction imported, so a replacement worker starts in milliseconds.
+
+A new worker extracts one small built-in page before it takes any (`_warm_up`): the first extraction
+in a process loads dateparser's and trafilatura's data, which takes seconds on a loaded machine, and
+pebble's clock for a page starts when a worker takes it, so that load never counts against a page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import time
+from collections.abc import Callable
+from concurrent.futures import TimeoutError as FutureTimeout
+from datetime import UTC, datetime
+
+from pebble import ProcessExpired, ProcessPool
+
+from crawler.extraction import ExtractionResult, extract_page
+from crawler.items import FetchedPage
+
+logger = logging.getLogger(__name__)
+
+Extract = Callable[[FetchedPage], ExtractionResult]
+_PRELOAD = "crawler.extraction"
+_WARM_UP_PAGE = FetchedPage(
+    url="https://vnnews.invalid/warm-up.html",
+    body=(
+        "<html lang='vi'><head><title>Khởi động</title>"
+        "<meta property='article:published_time' content='2026-01-02T08:30:00+07:00'></head>"
+        "<body><article><h1>Khởi động bộ trích xuất</h1><p class='date'>Thứ sáu, 02/01/2026 08:30 (GMT+7)</p>"
+        + "<p>Đoạn văn thứ nhất của bài viết khởi động, đủ dài để được coi là nội dung chính.</p>" * 6
+        + "</article></body></html>"
+    ).encode(),
+    fetched_at=datetime(2026, 1, 2, 2, 0, tzinfo=UTC),
+    content_type="text/html; charset=utf-8",
+)
+
+
+class ExtractionTimeout(Exception):
+    """A page ran past the per-page time limit; its worker was killed and replaced."""
+
+
+class WorkerCrashed(Exception):
+    """The worker extracting a page died (a segfault in a parser, the OOM killer); it was replaced."""
+
+
+def _warm_up(function: Extract) -> None:
+    """Runs in each new worker before its first page (see the module docstring)."""
+    try:
+        function(_WARM_UP_PAGE)
+    except Exception:  # a warm-up that fails costs only the warm-up; the page will say what is wrong
+        logger.exception("Extraction worker warm-up failed")
+
+
+def _timed(function: Extract, page: FetchedPage) -> tuple[ExtractionResult, float]:
+    """Runs in a worker: the result and the seconds the extraction itself took (not the queue wait)."""
+    started = time.perf_counter()
+    result = function(page)
+    return result, time.perf_counter() - started
+
+
+class ExtractionPool:
+    """`workers` processes; at most `queue_size` pages handed to them at once (memory stays flat)."""
+
+    def __init__(
+        self, workers: int, timeout: float, queue_size: int, function: Extract = extract_page
+    ) -> None:
+        self.timeout = timeout
+        self.function = function
+        self._slots = asyncio.Semaphore(max(queue_size, workers))
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([_PRELOAD, function.__module__])
+        self._pool = ProcessPool(
+            max_workers=workers, context=context, initializer=_warm_up, initargs=(function,)
+        )
+
+    async def extract(self, page: FetchedPage) -> tuple[ExtractionResult, float]:
+        """The page's extraction result and its seconds in the worker, or ExtractionTimeout /
+        WorkerCrashed."""
+        async with self._slots:
+            future = self._pool.schedule(_timed, args=(self.function, page), timeout=self.timeout)
+            try:
+                return await asyncio.wrap_future(future)
+            except FutureTimeout as exc:
+                raise ExtractionTimeout(f"extraction ran past {self.timeout:g} s") from exc
+            except ProcessExpired as exc:
+                raise WorkerCrashed(f"extraction worker died (exit code {exc.exitcode})") from exc
+            except asyncio.CancelledError:
+                future.cancel()
+                raise
+
+    def close(self) -> None:
+        """Stop the workers; the crawl awaited every page it handed over before it stopped."""
+        self._pool.stop()
+        self._pool.join()

@@ -1,0 +1,109 @@
+"""Extraction in worker processes: same articles as in-process, and a page that hangs or kills its
+worker fails alone, counted, while the pool replaces the worker and extracts the next page."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from crawler.extraction import ExtractionResult, extract_page
+from crawler.items import FetchedPage
+from crawler.pipelines import CountingStats, PageFlow
+from crawler.pipelines.extract import ExtractionAborted, ExtractPipeline
+from crawler.pipelines.pool import ExtractionPool
+
+PAGES = Path(__file__).resolve().parents[3] / "crawler" / "replay" / "pages"
+DANTRI = (
+    "dantri/hang-nghin-tinh-nguyen-vien-don-rac-bo-b.html",
+    "https://dantri.com.vn/xa-hoi/hang-nghin-tinh-nguyen-vien-don-rac-bo-bien-20261017083000789.htm",
+)
+VIETNAMPLUS = (
+    "vietnamplus/ha-noi-mo-them-tuyen-xe-buyt-dien-noi-sa.html",
+    "https://www.vietnamplus.vn/ha-noi-mo-them-tuyen-xe-buyt-dien-noi-san-bay-post1200001.vnp",
+)
+HANG_SECONDS = 120.0
+TIME_LIMIT = 10.0  # far above a page's extraction (ms) and a worker's start, far below the hang
+
+
+def page(file: str, url: str, outlet: str) -> FetchedPage:
+    return FetchedPage(
+        url=url,
+        body=(PAGES / file).read_bytes(),
+        fetched_at=datetime(2026, 10, 23, 9, 0, tzinfo=UTC),
+        content_type="text/html; charset=utf-8",
+        outlet=outlet,
+    )
+
+
+def misbehaving_extract(item: FetchedPage) -> ExtractionResult:
+    """Runs in a worker: a page that hangs, a page that kills its process, or a normal extraction."""
+    if item.url.endswith("/hang.htm"):
+        time.sleep(HANG_SECONDS)
+    if item.url.endswith("/crash.htm"):
+        os._exit(3)
+    return extract_page(item)
+
+
+def test_pool_gives_the_articles_of_in_process_extraction() -> None:
+    pages = [page(*DANTRI, "dantri"), page(*VIETNAMPLUS, "vietnamplus")]
+
+    async def crawl() -> list[object]:
+        pipe = ExtractPipeline(CountingStats(), ExtractionPool(2, 60.0, 4))
+        try:
+            return list(await asyncio.gather(*(pipe.process_item(p) for p in pages)))
+        finally:
+            pipe.close()
+
+    pooled = asyncio.run(crawl())
+    in_process = ExtractPipeline(CountingStats(), None)
+    offline = [in_process.process_offline(p) for p in pages]
+    assert [a.to_document() for a in pooled] == [a.to_document() for a in offline]  # type: ignore[attr-defined]
+    assert offline[0].title and len(offline[0].body) > 100
+    article = PageFlow().run(pages[0]).article  # the offline stages, in-process, still work
+    assert article is not None and article.body == offline[0].body and article.domain
+
+
+def test_hanging_and_crashing_pages_fail_alone() -> None:
+    good = page(*DANTRI, "dantri")
+    hang = FetchedPage(
+        url="https://dantri.com.vn/hang.htm", body=b"<html></html>", fetched_at=good.fetched_at
+    )
+    crash = FetchedPage(
+        url="https://dantri.com.vn/crash.htm", body=b"<html></html>", fetched_at=good.fetched_at
+    )
+    stats = CountingStats()
+
+    async def crawl() -> list[object]:
+        pipe = ExtractPipeline(stats, ExtractionPool(1, TIME_LIMIT, 2, misbehaving_extract))
+        try:
+            outcomes = []
+            for item in (good, hang, good, crash, good):  # one worker: each bad page must be replaced
+                try:
+                    outcomes.append(await pipe.process_item(item))
+                except ExtractionAborted as exc:
+                    outcomes.append(exc)
+            return outcomes
+        finally:
+            pipe.close()
+
+    started = time.monotonic()
+    outcomes = asyncio.run(crawl())
+    assert time.monotonic() - started < HANG_SECONDS / 2  # the hang was cut at the time limit
+    assert isinstance(outcomes[1], ExtractionAborted) and "ran past" in str(outcomes[1])
+    assert isinstance(outcomes[3], ExtractionAborted) and "died" in str(outcomes[3])
+    for article in (outcomes[0], outcomes[2], outcomes[4]):
+        assert getattr(article, "url", "").startswith("https://dantri.com.vn/xa-hoi/"), article
+    assert stats.values["extraction/timeout"] == 1
+    assert stats.values["extraction/worker_crashed"] == 1
+    assert stats.values["extraction/calls"] == 3
+
+
+def test_no_workers_extracts_in_process() -> None:
+    """EXTRACTION_WORKERS = 0: the stage runs in the reactor thread, as before (tests, debugging)."""
+    stats = CountingStats()
+    pipe = ExtractPipeline(stats, None)
+    article = asyncio.run(pipe.process_item(page(*DANTRI, "dantri")))
+    assert article.outlet == "dantri" and stats.values["extraction/calls"] == 1
