@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from crawler.extraction import NEWS_TYPES, ExtractionResult, extract_article
 from crawler.extraction.vietnamese import fold, split_caption, squash
@@ -26,6 +26,9 @@ from crawler.items import Article, FetchedPage
 from crawler.outlets import GENERIC_RULES
 from crawler.pipelines import PageFlow
 from crawler.pipelines.extract import ExtractPipeline
+
+if TYPE_CHECKING:
+    from trafilatura.settings import Document
 
 FIELDS = (
     "page_type",
@@ -339,16 +342,20 @@ def plain_trafilatura(html: bytes, url: str, fetched_at: datetime = FETCHED_AT) 
     """
     import trafilatura
 
-    doc = trafilatura.bare_extraction(
-        html,
-        url=url,
-        with_metadata=True,
-        date_extraction_params={
-            "outputformat": "%Y-%m-%dT%H:%M:%S%z",
-            "original_date": True,
-            "extensive_search": True,
-            "max_date": fetched_at.strftime("%Y-%m-%d"),
-        },
+    # as_dict=False (the default) returns a Document; trafilatura's annotation names both shapes
+    doc = cast(
+        "Document | None",
+        trafilatura.bare_extraction(
+            html,
+            url=url,
+            with_metadata=True,
+            date_extraction_params={
+                "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+                "original_date": True,
+                "extensive_search": True,
+                "max_date": fetched_at.strftime("%Y-%m-%d"),
+            },
+        ),
     )
     unreported = ("page_type", "credit", "modified")
     if doc is None:

@@ -128,8 +128,10 @@ def _local(tag: Any) -> str:
 
 def _child_text(elem: etree._Element, *names: str) -> str | None:
     for child in elem.iter():
-        if child is not elem and _local(child.tag) in names and (child.text or "").strip():
-            return child.text.strip()
+        if child is not elem and _local(child.tag) in names:
+            text = (child.text or "").strip()
+            if text:
+                return text
     return None
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from crawler.dates.parse import PRECISIONS, ParsedDate, parse_date, parse_machine
-from crawler.dates.select import SOURCES, DateCandidate, DateSelection, select_dates
+from crawler.dates.select import SOURCES, DateSelection, select_dates
+from crawler.items import DateCandidate
 
 __all__ = [
     "PRECISIONS",

@@ -60,8 +60,10 @@ class _Clock:
     offset: tzinfo | None
 
 
-def parse_date(text: str, now: datetime | None = None) -> ParsedDate | None:
+def parse_date(text: object, now: datetime | None = None) -> ParsedDate | None:
     """Read one isolated date string; None when it holds no complete date (never a guess, never now).
+
+    Any value is accepted (JSON-LD and meta values arrive untyped); what is not a string is no date.
 
     Relative forms ("2h trước", "hôm qua") and year-less dates ("Ngày 10/8") are resolved against
     `now` (default: the current time; a naive `now` is taken as Vietnamese local time).
@@ -90,7 +92,7 @@ def parse_date(text: str, now: datetime | None = None) -> ParsedDate | None:
     return _relative(ago.group(1) or ago.group(2), ref)
 
 
-def parse_machine(text: str, now: datetime | None = None) -> ParsedDate | None:
+def parse_machine(text: object, now: datetime | None = None) -> ParsedDate | None:
     """A date from a machine attribute (`<time datetime>`, a meta tag, JSON-LD), read as it is written.
 
     ISO 8601 and epoch numbers as `parse_date` reads them. A slashed `M/D/YYYY` date is month-first
@@ -249,6 +251,7 @@ _DateParts = tuple[int | None, int, int, bool]
 def _take_date(t: str, ref: datetime) -> tuple[_DateParts, str] | Literal["invalid"] | None:
     """(year or None, month, day, year written?) and the text without them; "invalid" for 31/02."""
     seen = False
+    year: int | None
     for match in vocab.ISO_DATE.finditer(t):
         seen = True
         year, month, day = int(match.group(1)), int(match.group(3)), int(match.group(4))

@@ -98,7 +98,8 @@ class RetryAfterMiddleware:
             return response
         stats = self.crawler.stats
         stats.inc_value("retry_after/count")
-        stats.inc_value("retry_after/seconds", delay)
+        # Scrapy annotates the increment as int; the collector adds any number, and seconds are fractional
+        stats.inc_value("retry_after/seconds", delay)  # type: ignore[arg-type]
         self._slow_down(request, delay)
         logger.info("%s answered %d; waiting %.1f s before retrying", request.url, response.status, delay)
         await asyncio.sleep(delay)

@@ -63,8 +63,8 @@ def _published(data: bytes, file: Path) -> datetime:
             except ValueError:
                 continue
             return value if value.tzinfo else value.replace(tzinfo=VN_TZ)
-    if m := _FILE_DATE.search(file.name):
-        return datetime(int(m[1]), int(m[2]), int(m[3]), 8, 0, tzinfo=VN_TZ)
+    if named := _FILE_DATE.search(file.name):
+        return datetime(int(named[1]), int(named[2]), int(named[3]), 8, 0, tzinfo=VN_TZ)
     return datetime.now(UTC)
 
 

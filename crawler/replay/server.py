@@ -51,7 +51,9 @@ class ReplayServer:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        # typeshed types server_address as what bind() accepts (str | bytes host); once bound it is
+        # getsockname()'s, whose host is a str
+        return f"http://{host}:{port}"  # type: ignore[str-bytes-safe]
 
     def start(self) -> Self:
         self._thread = threading.Thread(target=self._server.serve_forever, name="replay", daemon=True)
