@@ -64,9 +64,12 @@ class ExtractPipeline:
 
     offline = True  # runs without a crawl: `vnnews extract`, `reextract` and archive ingests use it
 
-    def __init__(self, stats: Stats, pool: ExtractionPool | None = None) -> None:
+    def __init__(
+        self, stats: Stats, pool: ExtractionPool | None = None, timeout: float | None = None
+    ) -> None:
         self.stats = stats
         self.pool = pool  # None: extract in this process (EXTRACTION_WORKERS = 0, offline runs)
+        self.timeout = timeout  # seconds a page may take in a worker (None: no limit)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -74,17 +77,16 @@ class ExtractPipeline:
         settings = crawler.settings
         workers = settings.getint("EXTRACTION_WORKERS")
         pool = None
-        if workers > 0:
-            pool = ExtractionPool(
-                workers, settings.getfloat("EXTRACTION_TIMEOUT"), settings.getint("EXTRACTION_QUEUE_SIZE")
-            )
-        pipe = cls(crawler.stats, pool)
+        if workers > 0:  # one pool for every crawler of the process (pool.py)
+            pool = ExtractionPool.shared(workers, settings.getint("EXTRACTION_QUEUE_SIZE"))
+        pipe = cls(crawler.stats, pool, settings.getfloat("EXTRACTION_TIMEOUT"))
         crawler.signals.connect(pipe.close, signal=signals.engine_stopped)
         return pipe
 
     def close(self) -> None:
         if self.pool is not None:
-            self.pool.close()
+            self.pool.release()
+            self.pool = None
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, FetchedPage):
@@ -92,7 +94,7 @@ class ExtractPipeline:
         if self.pool is None:
             return self.process_offline(item)
         try:
-            result, seconds = await self.pool.extract(item)
+            result, seconds = await self.pool.extract(item, self.timeout)
         except (ExtractionTimeout, WorkerCrashed) as exc:
             key = "timeout" if isinstance(exc, ExtractionTimeout) else "worker_crashed"
             self.stats.inc_value(f"extraction/{key}")

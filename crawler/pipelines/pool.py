@@ -10,6 +10,10 @@ the fork server has the extraction imported, so a replacement worker starts in m
 A new worker extracts one small built-in page before it takes any (`_warm_up`): the first extraction
 in a process loads dateparser's and trafilatura's data, which takes seconds on a loaded machine, and
 pebble's clock for a page starts when a worker takes it, so that load never counts against a page.
+
+One pool serves a whole process (`ExtractionPool.shared`): a `vnnews crawl` runs one Scrapy crawler per
+outlet in one process, and a pool each would start workers × outlets processes on a machine with
+`workers` cores. The crawlers share it, and the last one to stop stops it.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import UTC, datetime
+from typing import ClassVar
 
 from pebble import ProcessExpired, ProcessPool
 
@@ -71,10 +76,9 @@ def _timed(function: Extract, page: FetchedPage) -> tuple[ExtractionResult, floa
 class ExtractionPool:
     """`workers` processes; at most `queue_size` pages handed to them at once (memory stays flat)."""
 
-    def __init__(
-        self, workers: int, timeout: float, queue_size: int, function: Extract = extract_page
-    ) -> None:
-        self.timeout = timeout
+    _shared: ClassVar[dict[tuple[int, int, Extract], tuple[ExtractionPool, int]]] = {}
+
+    def __init__(self, workers: int, queue_size: int, function: Extract = extract_page) -> None:
         self.function = function
         self._slots = asyncio.Semaphore(max(queue_size, workers))
         context = multiprocessing.get_context("forkserver")
@@ -83,15 +87,33 @@ class ExtractionPool:
             max_workers=workers, context=context, initializer=_warm_up, initargs=(function,)
         )
 
-    async def extract(self, page: FetchedPage) -> tuple[ExtractionResult, float]:
-        """The page's extraction result and its seconds in the worker, or ExtractionTimeout /
-        WorkerCrashed."""
+    @classmethod
+    def shared(cls, workers: int, queue_size: int, function: Extract = extract_page) -> ExtractionPool:
+        """The process's pool of this shape, started on first use; give it back with `release`."""
+        key = (workers, queue_size, function)
+        pool, users = cls._shared.get(key) or (cls(workers, queue_size, function), 0)
+        cls._shared[key] = (pool, users + 1)
+        return pool
+
+    def release(self) -> None:
+        """One user of a shared pool is done; the last one stops it (a pool of its own: stopped now)."""
+        for key, (pool, users) in list(self._shared.items()):
+            if pool is self:
+                if users > 1:
+                    self._shared[key] = (pool, users - 1)
+                    return
+                del self._shared[key]
+        self.close()
+
+    async def extract(self, page: FetchedPage, timeout: float | None) -> tuple[ExtractionResult, float]:
+        """The page's extraction result and its seconds in the worker, or ExtractionTimeout (past
+        `timeout` seconds; None: no limit) / WorkerCrashed."""
         async with self._slots:
-            future = self._pool.schedule(_timed, args=(self.function, page), timeout=self.timeout)
+            future = self._pool.schedule(_timed, args=(self.function, page), timeout=timeout)
             try:
                 return await asyncio.wrap_future(future)
             except FutureTimeout as exc:
-                raise ExtractionTimeout(f"extraction ran past {self.timeout:g} s") from exc
+                raise ExtractionTimeout(f"extraction ran past {timeout or 0:g} s") from exc
             except ProcessExpired as exc:
                 raise WorkerCrashed(f"extraction worker died (exit code {exc.exitcode})") from exc
             except asyncio.CancelledError:
@@ -99,6 +121,6 @@ class ExtractionPool:
                 raise
 
     def close(self) -> None:
-        """Stop the workers; the crawl awaited every page it handed over before it stopped."""
+        """Stop the workers; the crawls awaited every page they handed over before they stopped."""
         self._pool.stop()
         self._pool.join()

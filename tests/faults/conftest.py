@@ -12,7 +12,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -22,9 +21,9 @@ from typing import Any
 import pymongo
 import pytest
 
+from crawler.replay.measure import MIB, TreeSampler
 from tests.conftest import REPO_ROOT
 
-MIB = 1024 * 1024
 FIGURES: dict[str, dict[str, Any]] = {}  # scenario → figures, for the summary at the end
 CRAWL_TIMEOUT = 240.0  # seconds: a crawl that takes longer hangs (the replay answers in milliseconds)
 POLL = 0.05  # seconds between two looks at a running crawl or the store
@@ -42,48 +41,6 @@ SLOW = {
 
 # A lease a crawl that could not release it (killed, or the store down at its end) holds 3 s, not 120.
 QUICK_LEASE = {"LEASE_TTL": 3, "LEASE_RENEW_INTERVAL": 1}
-
-
-PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
-SAMPLE_EVERY = 0.05  # seconds between two looks at the crawl's process tree
-
-
-def _tree_rss(root: int) -> int:
-    """Bytes resident in `root` and all its descendants now (from /proc: the extraction workers too)."""
-    parents: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue  # the process ended meanwhile
-        parents[int(stat.parent.name)] = int(fields[1])
-    tree, grew = {root}, True
-    while grew:
-        more = {pid for pid, parent in parents.items() if parent in tree} - tree
-        tree |= more
-        grew = bool(more)
-    total = 0
-    for pid in tree:
-        try:
-            total += int((Path("/proc") / str(pid) / "statm").read_text().split()[1]) * PAGE_SIZE
-        except (OSError, IndexError):
-            continue
-    return total
-
-
-class TreeSampler(threading.Thread):
-    """The highest sum of resident memory of a process and its descendants, sampled while it runs:
-    os.wait4 gives only the largest single process, and workers a pool never waits for not at all."""
-
-    def __init__(self, pid: int) -> None:
-        super().__init__(name=f"rss-{pid}", daemon=True)
-        self.pid = pid
-        self.peak = 0
-        self.done = threading.Event()
-
-    def run(self) -> None:
-        while not self.done.wait(SAMPLE_EVERY):
-            self.peak = max(self.peak, _tree_rss(self.pid))
 
 
 @dataclass

@@ -51,7 +51,7 @@ def test_pool_gives_the_articles_of_in_process_extraction() -> None:
     pages = [page(*DANTRI, "dantri"), page(*VIETNAMPLUS, "vietnamplus")]
 
     async def crawl() -> list[object]:
-        pipe = ExtractPipeline(CountingStats(), ExtractionPool(2, 60.0, 4))
+        pipe = ExtractPipeline(CountingStats(), ExtractionPool(2, 4), 60.0)
         try:
             return list(await asyncio.gather(*(pipe.process_item(p) for p in pages)))
         finally:
@@ -77,7 +77,7 @@ def test_hanging_and_crashing_pages_fail_alone() -> None:
     stats = CountingStats()
 
     async def crawl() -> list[object]:
-        pipe = ExtractPipeline(stats, ExtractionPool(1, TIME_LIMIT, 2, misbehaving_extract))
+        pipe = ExtractPipeline(stats, ExtractionPool(1, 2, misbehaving_extract), TIME_LIMIT)
         try:
             outcomes = []
             for item in (good, hang, good, crash, good):  # one worker: each bad page must be replaced
@@ -107,3 +107,22 @@ def test_no_workers_extracts_in_process() -> None:
     pipe = ExtractPipeline(stats, None)
     article = asyncio.run(pipe.process_item(page(*DANTRI, "dantri")))
     assert article.outlet == "dantri" and stats.values["extraction/calls"] == 1
+
+
+def test_the_crawlers_of_one_process_share_one_pool() -> None:
+    """One crawler per outlet runs in a `vnnews crawl` process: they share one pool of workers, which
+    keeps working until the last of them lets it go."""
+    first = ExtractionPool.shared(1, 2)
+    second = ExtractionPool.shared(1, 2)
+    assert first is second
+    other = ExtractionPool.shared(2, 2)
+    assert other is not first  # another shape is another pool
+    other.release()
+    first.release()
+    result, seconds = asyncio.run(second.extract(page(*DANTRI, "dantri"), 60.0))
+    assert result.article is not None and result.article.title and seconds > 0
+    second.release()
+    again = ExtractionPool.shared(1, 2)
+    assert again is not first  # the last release stopped it; a new one starts
+    again.release()
+    assert not ExtractionPool._shared

@@ -1,0 +1,68 @@
+"""Peak memory of a process tree, for the benchmarks and the fault table.
+
+`os.wait4` reports only the largest single process of a crawl, and nothing of the extraction workers
+(the fork server's children, never waited for by the crawl); a crawl's memory is the sum over its tree,
+so it is sampled from /proc while the crawl runs.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+MIB = 1024 * 1024
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+SAMPLE_EVERY = 0.05  # seconds between two looks at the tree: a crawl's peak lasts longer than that
+
+
+def tree_rss(root: int) -> int:
+    """Bytes resident in `root` and all its descendants now."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # the process ended meanwhile
+        parents[int(stat.parent.name)] = int(fields[1])
+    tree, grew = {root}, True
+    while grew:
+        more = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grew = bool(more)
+    total = 0
+    for pid in tree:
+        try:
+            total += int((Path("/proc") / str(pid) / "statm").read_text().split()[1]) * PAGE_SIZE
+        except (OSError, IndexError):
+            continue
+    return total
+
+
+def peak_rss_mb(pid: int) -> float | None:
+    """The high-water mark of one live process (VmHWM), e.g. a store server that is nobody's child."""
+    try:
+        for line in (Path("/proc") / str(pid) / "status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+class TreeSampler(threading.Thread):
+    """The highest sum of resident memory of a process and its descendants, sampled while it runs."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(name=f"rss-{pid}", daemon=True)
+        self.pid = pid
+        self.peak = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(SAMPLE_EVERY):
+            self.peak = max(self.peak, tree_rss(self.pid))
+
+    @property
+    def peak_mb(self) -> float:
+        return self.peak / MIB
