@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from crawler.extraction import NEWS_TYPES, ExtractionResult, extract_article
 from crawler.extraction.vietnamese import fold, split_caption, squash
@@ -26,9 +26,6 @@ from crawler.items import Article, FetchedPage
 from crawler.outlets import GENERIC_RULES
 from crawler.pipelines import PageFlow
 from crawler.pipelines.extract import ExtractPipeline
-
-if TYPE_CHECKING:
-    from trafilatura.settings import Document
 
 FIELDS = (
     "page_type",
@@ -43,7 +40,6 @@ FIELDS = (
     "last_sentence",
     "clean_body",
 )
-SYSTEMS_ORDER = ("ours", "rules_off", "trafilatura")
 SHARED_SET = "shared"
 # Gold sets by the era of the layout a page mirrors; the era is the second part of the file name.
 GOLD_SETS = ("old", "2015-2020", "current", "mobile")
@@ -341,10 +337,11 @@ def plain_trafilatura(html: bytes, url: str, fetched_at: datetime = FETCHED_AT) 
     It has no page type, credit or modified time: those are not scored for it.
     """
     import trafilatura
+    from trafilatura.settings import Document
 
     # as_dict=False (the default) returns a Document; trafilatura's annotation names both shapes
     doc = cast(
-        "Document | None",
+        Document | None,
         trafilatura.bare_extraction(
             html,
             url=url,

@@ -13,7 +13,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
-from typing import IO, Any, Protocol
+from typing import IO, Any
 
 import pyarrow as pa  # type: ignore[import-untyped]  # ships no type information
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
@@ -165,12 +165,6 @@ def csv_row(row: Mapping[str, Any]) -> dict[str, str]:
         else:
             cells[name] = str(value)
     return cells
-
-
-class RowWriter(Protocol):
-    def write(self, rows: list[dict[str, Any]]) -> None: ...
-
-    def close(self) -> None: ...
 
 
 class JsonLinesWriter:

@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.live import Live
 from rich.text import Text
 
-from crawler.store.connection import database_name, redact_uri, resolve_uri, sync_client
+from crawler.store.connection import database_name, resolve_uri, sync_client
 
 # Seconds between two progress lines when the output is not a terminal.
 PLAIN_PROGRESS_EVERY = 10.0
@@ -30,14 +30,11 @@ PLAIN_PROGRESS_EVERY = 10.0
 
 @dataclass(frozen=True)
 class Store:
-    """An open store: the database and the URI it was reached at (printable: password hidden)."""
+    """An open store: the database and the URI it was reached at (it may hold a password: `redact_uri`
+    before printing it)."""
 
     db: Database[Any]
     uri: str
-
-    @property
-    def shown_uri(self) -> str:
-        return redact_uri(self.uri)
 
 
 def add_store_arguments(parser: argparse.ArgumentParser) -> None:

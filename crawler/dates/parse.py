@@ -20,7 +20,6 @@ from crawler.dates import vocab
 if TYPE_CHECKING:
     from dateparser.date import DateDataParser
 
-Precision = Literal["day", "minute", "second"]
 PRECISIONS: tuple[str, ...] = ("day", "minute", "second")
 
 # The only settings dateparser is ever used with: without DATE_ORDER, 05/02/2024 becomes 2 May.

@@ -29,17 +29,10 @@ DATE_HINT = re.compile(
     r"date|time|ngay|publish|post[-_]?time|posted|timestamp|pubdate|meta|info|thoigian|thoi[-_]?gian",
     re.IGNORECASE,
 )
-# A displayed date or time: `20/12/2012`, `24/12/12`, `20-07-2026`, `21.12.2012`, `10:18`, `15h20`.
-DATE_TEXT = re.compile(
-    r"\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*(?:\d{4}|\d{2})\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[:h]\d{2}\b",
-    re.IGNORECASE,
-)
 # A day with its year: what makes a text a date rather than a time of day or a score.
 DATE_DAY = re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*(?:\d{4}|\d{2})\b|\b\d{4}-\d{2}-\d{2}\b")
 # The label that makes a displayed date the modified time: `Cập nhật`, `Updated`, `Sửa lúc`.
 MODIFIED_LABEL = re.compile(r"cập\s*nhật|cap\s*nhat|updated?|last\s+modified|sửa\s+lúc|chỉnh\s+sửa", re.I)
-# The label of a published time, when one element shows both: `Đăng lúc`, `Ngày đăng`, `Xuất bản`.
-PUBLISHED_LABEL = re.compile(r"đăng\s+lúc|ngày\s+đăng|đăng\s+ngày|xuất\s+bản|published|posted", re.I)
 
 # Elements that hold the headline when no `h1` does (old CMSs put the logo in the only h1).
 TITLE_HINT = re.compile(r"title|tieu[-_]?de|headline|heading|\bhead\b", re.IGNORECASE)
@@ -82,15 +75,6 @@ ACTIVE_HINT = re.compile(r"\bactive\b|\bcurrent\b|\bselected\b|\bon\b", re.IGNOR
 MENU_HINT = re.compile(r"menu|\bnav|navigation|main[-_]?cate", re.IGNORECASE)
 # Crumb separators shown as text between the links.
 CRUMB_SEPARATORS = re.compile(r"^[\s>»›/|\-–—·•:]*$")
-
-# The article's body container: `articleBody`, `fck_detail`, `detail-content`, `noi-dung`, `chi-tiet`.
-BODY_HINT = re.compile(
-    r"articlebody|article[-_]?body|article[-_]?content|detail|content|body|fck|noi[-_]?dung|chi[-_]?tiet|"
-    r"entry|post[-_]?content|news[-_]?content|story|maincontent|text",
-    re.IGNORECASE,
-)
-# Elements whose text counts towards a container's score; their parent is the candidate container.
-TEXT_BLOCKS = ("p", "div", "td", "span", "font", "li", "h2", "h3")
 
 # Body lines after which the article has ended, when only short or link-only lines follow them.
 END_OF_ARTICLE = re.compile(

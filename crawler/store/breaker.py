@@ -49,11 +49,6 @@ class CircuitBreaker:
     def is_open(self) -> bool:
         return self._open_until is not None
 
-    @property
-    def never_reached(self) -> bool:
-        """True when every store call of this run failed (at least one was tried)."""
-        return self.failures > 0 and self.successes == 0
-
     def allow(self) -> bool:
         """May a store call be made now? While open, only one probe once `retry_after` has passed."""
         if self._open_until is None:

@@ -182,10 +182,6 @@ class EmbeddedServer:
         self.started = False  # True when this object started the server (False: it attached)
         self._client_file: Path | None = None
 
-    @property
-    def owns_server(self) -> bool:
-        return self.started
-
     def start(self) -> str:
         """Attach (starting the server when needed) and return its URI."""
         with folder_lock(self.data_dir):

@@ -105,11 +105,6 @@ def _permutations() -> np.ndarray:
     return permutations
 
 
-def body_digest(body: str) -> str:
-    """Hash of the matching form: equal for bodies that differ only in wrapper, case, tones, spacing."""
-    return hashlib.sha256(" ".join(syllables(body)).encode()).hexdigest()
-
-
 @dataclass(frozen=True)
 class Fingerprint:
     """MinHash signature of a body's shingles and its LSH band keys."""

@@ -30,7 +30,6 @@ class Spool:
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
         self.corrupt_directory = self.directory.parent / "corrupt"
-        self.set_aside = 0  # bad lines kept in corrupt_directory by this process
 
     def append(self, entries: list[dict[str, Any]]) -> Path:
         """Persist one batch; returns its file."""
@@ -87,7 +86,6 @@ class Spool:
             fh.write(raw if raw.endswith(b"\n") else raw + b"\n")
             fh.flush()
             os.fsync(fh.fileno())
-        self.set_aside += 1
 
     def pending_count(self) -> int:
         count = 0

@@ -130,10 +130,6 @@ class ArticleWriter:
             else:
                 self.breaker.succeeded()
 
-    @property
-    def store_available(self) -> bool:
-        return not self.breaker.is_open
-
     # -- internals ------------------------------------------------------------------------------
 
     def _spool(self, entries: list[dict[str, Any]], reason: str) -> None:
