@@ -117,10 +117,10 @@ class ExtractionPool:
             except ProcessExpired as exc:
                 raise WorkerCrashed(f"extraction worker died (exit code {exc.exitcode})") from exc
             except asyncio.CancelledError:
-                future.cancel()
+                future.cancel()  # type: ignore[no-untyped-call]  # pebble's methods are unannotated
                 raise
 
     def close(self) -> None:
         """Stop the workers; the crawls awaited every page they handed over before they stopped."""
-        self._pool.stop()
+        self._pool.stop()  # type: ignore[no-untyped-call]  # pebble's methods are unannotated
         self._pool.join()
