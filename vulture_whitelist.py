@@ -78,10 +78,6 @@ model.Outlet.notes
 core.StoryAssignment.original_id  # the assignment as returned to callers (tests/crawler/stories)
 core.StoryAssignment.matched_id
 
-# -- set from STATUS_MIN_PAGES but not read: the "at least STATUS_MIN_PAGES pages" of
-#    docs/operations.md is not applied to the rule-miss rate yet (kept: a behaviour fix, not dead code)
-status.Thresholds.min_pages
-
 # -- public APIs for tests and benchmarks
 evaluate.load_shared  # the extraction evaluation: tests/crawler/extraction, benchmarks/eval_extraction.py
 evaluate.load_gold

@@ -112,16 +112,19 @@ def usual_rate(db: Database[Any], outlet: str, now: datetime, days: int) -> floa
     return float(statistics.median(counts)) if counts else 0.0
 
 
-def _rates(health: OutletHealth, row: Mapping[str, Any]) -> None:
-    """Warning and rule-miss rates of one run's counts for the outlet."""
+def _rates(health: OutletHealth, row: Mapping[str, Any], min_pages: int) -> None:
+    """Warning and rule-miss rates of one run's counts for the outlet; None (not judged) when the run
+    fetched fewer than `min_pages` pages, where one odd page would be a rate of 50% or 100%."""
     articles, fetched = int(row.get("articles", 0)), int(row.get("fetched", 0))
+    if fetched < max(min_pages, 1):
+        return
     if articles:
         health.warning_rate = int(row.get("articles_with_warnings", 0)) / articles
     misses = dict(row.get("rule_miss") or {})
-    if fetched and misses:
+    if misses:
         name, count = max(misses.items(), key=lambda kv: kv[1])
         health.rule_miss_rate, health.rule_miss_field = count / fetched, name
-    elif fetched:
+    else:
         health.rule_miss_rate = 0.0
 
 
@@ -143,7 +146,7 @@ def outlet_health(db: Database[Any], outlet: str, now: datetime, limits: Thresho
             for f in success.get("discovery_failures") or []
             if f.get("outlet") == outlet
         )
-        _rates(health, row)
+        _rates(health, row, limits.min_pages)
     published = {"outlet": outlet, "published_at": {"$gte": now - 7 * DAY, "$lte": now}}
     health.articles_7d = db.articles.count_documents(published)
     health.articles_24h = db.articles.count_documents(

@@ -68,6 +68,7 @@ def test_each_unhealthy_reason_and_the_exit_code(mongo_server, mongo_db, capsys)
             _run_doc("dantri", 1),
             _run_doc("nhandan", 72),
             _run_doc("znews", 1),
+            _run_doc("kenh14", 1, fetched=2, articles=2, rule_miss={"body": 2}),  # too few to judge
             _run_doc("znews", 0) | {"_id": "refused", "status": "refused", "per_outlet": {}},
         ]
     )
@@ -87,6 +88,7 @@ def test_each_unhealthy_reason_and_the_exit_code(mongo_server, mongo_db, capsys)
     assert why == "volume low: 1 articles in 24 h against a usual 10/day"
     assert rows["nhandan"]["reasons"] == ["no successful run in 48 h"]
     assert rows["znews"]["last_run"] == "finished" and rows["znews"]["healthy"]  # the refused run skipped
+    assert rows["kenh14"]["healthy"] and rows["kenh14"]["rule_miss_rate"] is None  # < STATUS_MIN_PAGES
     assert rows["baomoi"]["last_run"] == "never" and rows["baomoi"]["healthy"]  # never crawled, not asked
 
     code, rows = _status(mongo_server, mongo_db, capsys, "vnexpress", "znews")
