@@ -35,6 +35,7 @@ DOWNLOAD_MAXSIZE = 16 * 1024 * 1024  # bytes: a larger response is refused (an a
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024  # bytes: a larger response is logged as unusual
 COOKIES_ENABLED = False  # no cookies: every fetch is a first visit
 TELNETCONSOLE_ENABLED = False  # no telnet console on a crawler that runs unattended
+REMOTE_CONTROL_ENABLED = False  # nor Scrapy's code-running HTTP server, one per crawler (one per outlet)
 
 # -- spiders (docs/spiders.md) ------------------------------------------------------------------
 # Downloader middlewares of our own, in Scrapy's order numbers.
