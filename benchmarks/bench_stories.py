@@ -1,35 +1,77 @@
-"""Clusters N generated articles into stories against a MongoDB-protocol server; cost must stay flat.
+"""Story assignment cost per article against a store of 10k → 200k articles, and against clusters of 1,
+10 and 50 copies of one story. Targets (figures, not timed tests): within +10 % from 10k to 200k
+stored articles, and from clusters of 1 to clusters of 50.
 
-Synthetic Vietnamese-like text (syllables built from onsets, rhymes and tones, Zipf-distributed),
-~300 articles a day, a share of them reprints of a recent article with an outlet's edits. Articles go
-through `assign_stories` in batches, as a crawl's buffer would. Prints ms per article around 10k,
-50k and 100k articles, peak memory of this process and of the server, and how well reprints joined.
+Assigning 200,000 articles one batch at a time would take tens of minutes of CPU, so the store is
+filled in bulk instead and only a probe is timed:
 
-    .venv/bin/python benchmarks/bench_stories.py            # 100,000 articles (tens of minutes)
-    .venv/bin/python benchmarks/bench_stories.py --n 5000   # a quick look
+* **Filler.** Articles at ~300 a day, 30 % of them reprints of a recent one. Each is decided by the
+  module's own decision code (`core._shares` + `core._decide`, given from memory the entries its
+  band and exact searches would return within the window) and written with `core.band_document` and
+  `core.story_update`, exactly the documents `assign_stories` writes. Filler older than the probe's
+  window has synthetic fingerprints (fingerprinting real text costs ~4 ms an article): uniformly
+  random MinHash values, which is what a signature of unrelated text is, and for a reprint the
+  original's values with a share replaced, the share drawn from real generated reprint pairs
+  (calibration below). The last `--tail-days` days before each probe are real text, fingerprinted.
+* **Probe.** `--probe` new articles dated over the store's last day and the next one: 70 %
+  originals, 20 % reprints of stored stories of the last day and a half, 10 % reprints of the probe's
+  own originals. Timed through `assign_stories` in batches of `--batch` (STORIES_BATCH_SIZE), then
+  undone (index entries deleted, touched stories restored), `--rounds` times; the median is reported.
+  The store then grows to the next size and the same kind of probe runs again.
+* **Clusters.** After the largest size, `--cluster-stories` stories of each size c (an original of
+  real text and c-1 synthetic reprints at c outlets, all within hours) are added among a few days of
+  filler; the probe is one new real-text reprint of each, timed and undone as above.
+
+Checks printed with the figures: probe reprints that joined their source's story, probe originals
+that founded their own, and whether every round decided the same.
+
+    .venv/bin/python benchmarks/bench_stories.py            # 10k, 50k, 100k, 200k (minutes)
+    .venv/bin/python benchmarks/bench_stories.py --quick    # 2k, 5k, smaller probes (under a minute)
 A SecantusDB daemon is started on a temporary folder unless MONGODB_URI (or --uri) is given.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import random
 import resource
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pymongo
+from pymongo import DeleteOne, ReplaceOne
 
-from crawler.stories import StoryConfig, assign_stories, ensure_story_indexes
+from crawler.normalize import body_hash as compute_body_hash
+from crawler.settings import STORIES_BATCH_SIZE
+from crawler.stories import StoryConfig, assign_stories, ensure_story_indexes, fingerprint
+from crawler.stories.core import (
+    _decide,
+    _Item,
+    _item_as_doc,
+    _prepare,
+    _shares,
+    band_document,
+    day_bucket,
+    new_story_id,
+    original_rank,
+    story_update,
+)
+from crawler.stories.fingerprint import NUM_PERM, Fingerprint, band_keys, estimated_jaccard
 
 # fmt: off
 ONSETS = [
@@ -44,33 +86,26 @@ RHYMES = [
 ]
 # fmt: on
 TONES = ["", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323"]
+OUTLETS = 60
+START = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def vocabulary(rng: random.Random, size: int = 4000) -> list[str]:
-    import unicodedata
+class Texts:
+    """Vietnamese-like text: syllables from onsets, rhymes and tones, Zipf-distributed."""
 
-    words: set[str] = set()
-    while len(words) < size:
-        rhyme = rng.choice(RHYMES)
-        word = rng.choice(ONSETS) + rhyme[0] + rng.choice(TONES) + rhyme[1:]
-        words.add(unicodedata.normalize("NFC", word))
-    return sorted(words)
-
-
-class Generator:
-    def __init__(self, seed: int, reprint_rate: float, per_day: int) -> None:
+    def __init__(self, seed: int, size: int = 4000) -> None:
         self.rng = random.Random(seed)
-        self.vocab = vocabulary(self.rng)
-        # Zipf-like weights: a few syllables are very common, as in real text.
-        self.weights = [1 / (i + 1) for i in range(len(self.vocab))]
-        self.reprint_rate = reprint_rate
-        self.per_day = per_day
-        self.recent: list[tuple[int, str]] = []  # (index, body) of recent originals
-        self.start = datetime(2026, 1, 1, tzinfo=UTC)
+        words: set[str] = set()
+        while len(words) < size:
+            rhyme = self.rng.choice(RHYMES)
+            word = self.rng.choice(ONSETS) + rhyme[0] + self.rng.choice(TONES) + rhyme[1:]
+            words.add(unicodedata.normalize("NFC", word))
+        self.vocab = sorted(words)
+        # A few syllables are very common, as in real text.
+        self.cum = list(accumulate(1 / (i + 1) for i in range(len(self.vocab))))
 
     def sentence(self) -> str:
-        n = self.rng.randint(12, 28)
-        words = self.rng.choices(self.vocab, self.weights, k=n)
+        words = self.rng.choices(self.vocab, cum_weights=self.cum, k=self.rng.randint(12, 28))
         return " ".join(words).capitalize() + "."
 
     def body(self) -> str:
@@ -80,6 +115,7 @@ class Generator:
         )
 
     def reprint(self, body: str) -> str:
+        """An outlet's copy: a paragraph cut or added, its own dateline and credit line."""
         paras = body.split("\n")
         if len(paras) > 3 and self.rng.random() < 0.5:
             del paras[self.rng.randrange(1, len(paras))]
@@ -88,31 +124,378 @@ class Generator:
         prefix = self.rng.choice(["(Dân trí) - ", "Hà Nội (TTXVN) - ", "TPO - ", ""])
         return prefix + "\n".join(paras) + self.rng.choice(["\nTheo TTXVN", "\nPV", ""])
 
-    def articles(self, n: int) -> Iterator[tuple[dict[str, Any], int | None]]:
-        """(article document, index of the original it reprints or None)."""
-        for i in range(n):
-            when = self.start + timedelta(seconds=i * 86_400 / self.per_day + self.rng.randint(0, 3600))
-            source = None
-            if self.recent and self.rng.random() < self.reprint_rate:
-                source, original = self.rng.choice(self.recent[-200:])
-                body = self.reprint(original)
-            else:
-                body = self.body()
-                self.recent.append((i, body))
-                del self.recent[:-400]
-            outlet = f"outlet{self.rng.randrange(40)}"
-            url = f"https://{outlet}.vn/bai-{i}.html"
-            yield (
-                {
-                    "_id": url,
-                    "url": url,
-                    "outlet": outlet,
-                    "title": f"Bài {i}",
-                    "body": body,
-                    "published_at": when,
-                },
-                source,
+
+@dataclass(frozen=True)
+class Calibration:
+    """Real generated reprint pairs: what synthetic fingerprints copy (similarity, sizes)."""
+
+    pairs: list[tuple[float, bool]]  # (estimated Jaccard to the original, same body hash)
+    sizes: list[tuple[int, int]]  # (shingles, syllables) of real bodies
+
+    @classmethod
+    def measure(cls, texts: Texts, n: int) -> Calibration:
+        pairs: list[tuple[float, bool]] = []
+        sizes: list[tuple[int, int]] = []
+        for _ in range(n):
+            a = texts.body()
+            b = texts.reprint(a)
+            fa, fb = fingerprint(a), fingerprint(b)
+            pairs.append(
+                (estimated_jaccard(fa.signature, fb.signature), compute_body_hash(a) == compute_body_hash(b))
             )
+            sizes += [(fa.shingle_count, fa.syllable_count), (fb.shingle_count, fb.syllable_count)]
+        return cls(pairs, sizes)
+
+
+class Synthetic:
+    """Fingerprints without text, statistically those of the generated text (see Calibration)."""
+
+    def __init__(self, seed: int, calibration: Calibration) -> None:
+        self.np = np.random.default_rng(seed)
+        self.rng = random.Random(seed)
+        self.cal = calibration
+
+    def _fp(self, signature: np.ndarray) -> Fingerprint:
+        shingles, syllables = self.rng.choice(self.cal.sizes)
+        return Fingerprint(signature, band_keys(signature), shingles, syllables)
+
+    def original(self) -> Fingerprint:
+        return self._fp(self.np.integers(0, 2**32 - 1, NUM_PERM, dtype=np.uint64).astype(np.uint32))
+
+    def reprint(self, base: Fingerprint, min_similarity: float = 0.0) -> tuple[Fingerprint, bool]:
+        """A reprint's fingerprint and whether its body hash equals the original's."""
+        similarity, same = self.rng.choice([p for p in self.cal.pairs if p[0] >= min_similarity])
+        if same:
+            return base, True
+        signature = self.np.integers(0, 2**32 - 1, NUM_PERM, dtype=np.uint64).astype(np.uint32)
+        keep = self.np.choice(NUM_PERM, size=round(similarity * NUM_PERM), replace=False)
+        signature[keep] = base.signature[keep]
+        return self._fp(signature), False
+
+
+def synthetic_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class Window:
+    """The index entries of the last days, in memory: what the band and exact searches would return."""
+
+    def __init__(self, config: StoryConfig) -> None:
+        self.cfg = config
+        self.bands: dict[int, dict[int, list[dict[str, Any]]]] = {}  # day → band → entries
+        self.hashes: dict[int, dict[str, list[dict[str, Any]]]] = {}  # day → body hash → entries
+
+    def decide(self, items: list[_Item]) -> None:
+        """Decide the items with the module's own code, then remember them as later searches would."""
+        w = self.cfg.window_days
+        lo, hi = min(it.day for it in items) - w, max(it.day for it in items) + w
+        days = [d for d in range(lo, hi + 1) if d in self.bands]
+        keys = {band for it in items for band in it.fp.bands}
+        found: dict[str, dict[str, Any]] = {}
+        for d in days:
+            by_band = self.bands[d]
+            for band in keys & by_band.keys():
+                for doc in by_band[band]:
+                    found.setdefault(doc["_id"], doc)
+        hashes = {it.body_hash for it in items}
+        exact = [doc for d in days for h in hashes & self.hashes[d].keys() for doc in self.hashes[d][h]]
+        _decide(items, exact, _shares(items, list(found.values()), self.cfg), self.cfg)
+        for it in items:
+            doc = _item_as_doc(it)
+            for band in it.fp.bands:
+                self.bands.setdefault(it.day, {}).setdefault(band, []).append(doc)
+            self.hashes.setdefault(it.day, {}).setdefault(it.body_hash or "", []).append(doc)
+        for d in [d for d in self.bands if d < lo - 2 * w]:
+            del self.bands[d], self.hashes[d]
+
+
+def item(i: int, key: str, outlet: str, when: datetime, fp: Fingerprint, body_hash: str) -> _Item:
+    """A synthetic article as `core._prepare` would have made it from a document."""
+    return _Item(
+        key=key,
+        outlet=outlet,
+        title=f"Bài {i}",
+        when=when,
+        day=day_bucket(when),
+        rank=original_rank(outlet, None),
+        body_hash=body_hash,
+        fp=fp,
+    )
+
+
+def doc(i: int, outlet: str, when: datetime, body: str) -> dict[str, Any]:
+    url = f"https://{outlet}.vn/bai-{i}.html"
+    return {"_id": url, "url": url, "outlet": outlet, "title": f"Bài {i}", "body": body, "published_at": when}
+
+
+class Store:
+    """Fills the store the way assignment leaves it, and times and undoes probes."""
+
+    def __init__(
+        self, db: Any, args: argparse.Namespace, config: StoryConfig, server_pid: int | None
+    ) -> None:
+        self.db, self.args, self.cfg, self.server_pid = db, args, config, server_pid
+        self.texts = Texts(args.seed)
+        self.synth = Synthetic(args.seed, Calibration.measure(Texts(args.seed + 1), args.calibration))
+        self.rng = random.Random(args.seed + 2)
+        self.window = Window(config)
+        self.count = 0  # stored articles
+        self.serial = 0  # article numbers, never reused (URLs of undone probes included)
+        self.clock = START  # publication time of the next stored filler article
+        self.pending: list[_Item] = []
+        self.story_of: dict[str, str] = {}  # article key → story, for the real-text tail
+        self.fps: dict[str, Fingerprint] = {}  # synthetic originals still reprinted
+        self.recent: list[str] = []  # keys of recent originals (filler reprints copy these)
+        self.bodies: dict[str, tuple[datetime, str]] = {}  # key → (published, body): real-text originals
+
+    def next_key(self, outlet: str) -> tuple[int, str]:
+        self.serial += 1
+        return self.serial, f"https://{outlet}.vn/bai-{self.serial}.html"
+
+    # -- filling -----------------------------------------------------------------------------------
+
+    def _tick(self) -> datetime:
+        when = self.clock + timedelta(seconds=self.rng.randint(0, 3600))
+        self.clock += timedelta(seconds=86_400 / self.args.per_day)
+        return when
+
+    def add(self, it: _Item) -> None:
+        self.pending.append(it)
+        if len(self.pending) >= 500:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        batch = sorted(self.pending, key=lambda it: (it.when, it.key))
+        self.pending = []
+        self.window.decide(batch)
+        now = batch[-1].when + timedelta(minutes=10)  # indexed shortly after publication
+        self.db[self.cfg.bands_collection].insert_many(
+            [band_document(it, now) for it in batch], ordered=False
+        )
+        self.db[self.cfg.stories_collection].bulk_write(
+            [story_update(it.story_id, it, now) for it in batch], ordered=False
+        )
+        for it in batch:
+            if it.key in self.bodies:
+                self.story_of[it.key] = it.story_id
+        self.count += len(batch)
+
+    def fill_synthetic(self, n: int) -> None:
+        for _ in range(n):
+            when = self._tick()
+            outlet = f"outlet{self.rng.randrange(OUTLETS)}"
+            i, key = self.next_key(outlet)
+            if self.recent and self.rng.random() < self.args.reprint_rate:
+                source = self.rng.choice(self.recent[-200:])
+                fp, same = self.synth.reprint(self.fps[source])
+                bh = synthetic_hash(source) if same else synthetic_hash(key)
+            else:
+                fp, bh = self.synth.original(), synthetic_hash(key)
+                self.fps[key] = fp
+                self.recent.append(key)
+                if len(self.recent) > 400:
+                    self.fps.pop(self.recent.pop(0), None)
+            self.add(item(i, key, outlet, when, fp, bh))
+        self.flush()
+
+    def fill_text(self, n: int) -> None:
+        """Real text: the days the probe reprints from."""
+        self.recent, self.fps = [], {}
+        self.bodies, self.story_of = {}, {}
+        for _ in range(n):
+            when = self._tick()
+            outlet = f"outlet{self.rng.randrange(OUTLETS)}"
+            i, key = self.next_key(outlet)
+            if self.recent and self.rng.random() < self.args.reprint_rate:
+                body = self.texts.reprint(self.bodies[self.rng.choice(self.recent[-200:])][1])
+            else:
+                body = self.texts.body()
+                self.recent.append(key)
+                self.bodies[key] = (when, body)
+            self.add(_prepare(doc(i, outlet, when, body), when))
+        self.flush()
+        self.recent, self.fps = [], {}
+
+    def fill_to(self, size: int) -> float:
+        t = time.perf_counter()
+        tail = min(size - self.count, self.args.tail_days * self.args.per_day)
+        self.fill_synthetic(size - self.count - tail)
+        self.fill_text(tail)
+        return time.perf_counter() - t
+
+    # -- probes ------------------------------------------------------------------------------------
+
+    def mixed_probe(self, n: int) -> tuple[list[dict[str, Any]], dict[str, str | None]]:
+        """New articles over the store's last day and the next: originals and reprints (stored or not).
+
+        Returns the documents and, for each reprint, its source's key."""
+        end = self.clock
+        stored = [k for k, (when, _) in self.bodies.items() if when >= end - timedelta(hours=36)]
+        times = sorted(
+            end - timedelta(days=1) + timedelta(seconds=self.rng.uniform(0, 2 * 86_400)) for _ in range(n)
+        )
+        docs: list[dict[str, Any]] = []
+        source_of: dict[str, str | None] = {}
+        own: list[tuple[str, str]] = []
+        for when in times:
+            outlet = f"outlet{self.rng.randrange(OUTLETS)}"
+            i, key = self.next_key(outlet)
+            roll = self.rng.random()
+            source = None
+            if roll < 0.2 and stored:
+                source = self.rng.choice(stored)
+                body = self.texts.reprint(self.bodies[source][1])
+            elif roll < 0.3 and own:
+                source, original = self.rng.choice(own[-200:])
+                body = self.texts.reprint(original)
+            else:
+                body = self.texts.body()
+                own.append((key, body))
+            docs.append(doc(i, outlet, when, body))
+            source_of[key] = source
+        return docs, source_of
+
+    def add_clusters(
+        self, sizes: Sequence[int], stories: int, days: int
+    ) -> dict[int, list[tuple[str, datetime]]]:
+        """Stories of each size among `days` days of filler; returns size → [(original, last member time)]."""
+        start = self.clock
+        self.fill_synthetic(days * self.args.per_day)
+        made: dict[int, list[tuple[str, datetime]]] = {c: [] for c in sizes}
+        self.story_of = {}
+        self.bodies = {}
+        for s in range(stories):
+            base = start + timedelta(days=days * s / stories)
+            for c in sizes:
+                outlets = self.rng.sample(range(OUTLETS), c)
+                when = base + timedelta(seconds=self.rng.randint(0, 3600))
+                i, key = self.next_key(f"outlet{outlets[0]}")
+                body = self.texts.body()
+                self.bodies[key] = (when, body)
+                original = _prepare(doc(i, f"outlet{outlets[0]}", when, body), when)
+                self.add(original)
+                last = when
+                for o in outlets[1:]:
+                    last = when + timedelta(seconds=self.rng.randint(60, 6 * 3600))
+                    ri, rkey = self.next_key(f"outlet{o}")
+                    fp, same = self.synth.reprint(original.fp, min_similarity=0.5)
+                    bh = (original.body_hash or "") if same else synthetic_hash(rkey)
+                    self.add(item(ri, rkey, f"outlet{o}", last, fp, bh))
+                made[c].append((key, last))
+        self.flush()
+        return made
+
+    def cluster_probe(
+        self, stories: list[tuple[str, datetime]]
+    ) -> tuple[list[dict[str, Any]], dict[str, str | None]]:
+        docs: list[dict[str, Any]] = []
+        source_of: dict[str, str | None] = {}
+        for source, last in stories:
+            outlet = f"outlet{self.rng.randrange(OUTLETS)}"
+            i, key = self.next_key(outlet)
+            docs.append(doc(i, outlet, last + timedelta(hours=1), self.texts.reprint(self.bodies[source][1])))
+            source_of[key] = source
+        docs.sort(key=lambda d: d["published_at"])
+        return docs, source_of
+
+    def members(self, story_ids: Iterable[str]) -> list[int]:
+        found = self.db[self.cfg.stories_collection].find(
+            {"_id": {"$in": sorted(set(story_ids))}}, {"articles": 1}
+        )
+        return [len(s["articles"]) for s in found]
+
+    def run_probe(self, docs: list[dict[str, Any]], source_of: dict[str, str | None]) -> ProbeResult:
+        bands = self.db[self.cfg.bands_collection]
+        stories = self.db[self.cfg.stories_collection]
+        merges = self.db[self.cfg.merges_collection]
+        keys = [d["_id"] for d in docs]
+        touched = sorted({self.story_of[s] for s in source_of.values() if s in self.story_of})
+        snapshot = {s["_id"]: s for s in stories.find({"_id": {"$in": touched}})}
+        new_ids = {new_story_id(k) for k in keys}
+        merges_before = merges.count_documents({})
+        rounds: list[float] = []
+        cpu: list[float] = []
+        decisions: list[list[tuple[str, str]]] = []
+        unexpected = 0
+        for _ in range(self.args.rounds):
+            elapsed = used = 0.0
+            results = []
+            for at in range(0, len(docs), self.args.batch):
+                t, c = time.perf_counter(), time.process_time() + server_cpu(self.server_pid)
+                results += assign_stories(self.db, docs[at : at + self.args.batch], self.cfg)
+                elapsed += time.perf_counter() - t
+                used += time.process_time() + server_cpu(self.server_pid) - c
+            rounds.append(1000 * elapsed / len(docs))
+            cpu.append(1000 * used / len(docs))
+            decisions.append([(r.story_id, r.kind) for r in results])
+            # Undo: the store is as before the probe, so every round (and the next size) starts alike.
+            bands.delete_many({"_id": {"$in": keys}})
+            ops: list[Any] = []
+            for sid in sorted({r.story_id for r in results}):
+                if sid in snapshot:
+                    ops.append(ReplaceOne({"_id": sid}, snapshot[sid]))
+                elif sid in new_ids:
+                    ops.append(DeleteOne({"_id": sid}))
+                else:
+                    unexpected += 1
+            if ops:
+                stories.bulk_write(ops, ordered=False)
+            merges.delete_many({"_id": {"$in": sorted(new_ids)}})
+        first = decisions[0]
+        story = {k: sid for k, (sid, _) in zip(keys, first, strict=True)}
+        reprints = [k for k in keys if source_of[k] is not None]
+        joined = sum(
+            story[k] == (self.story_of.get(source_of[k] or "") or story.get(source_of[k] or ""))
+            for k in reprints
+        )
+        originals = [k for k in keys if source_of[k] is None]
+        founded = sum(story[k] == new_story_id(k) for k in originals)
+        return ProbeResult(
+            rounds=rounds,
+            cpu=cpu,
+            reprints=len(reprints),
+            joined=joined,
+            originals=len(originals),
+            founded=founded,
+            stable=all(d == first for d in decisions),
+            unexpected=unexpected,
+            merges=merges.count_documents({}) - merges_before,
+        )
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    rounds: list[float]  # ms per article, one per round
+    cpu: list[float]  # CPU ms per article (this process and the server), one per round
+    reprints: int
+    joined: int
+    originals: int
+    founded: int
+    stable: bool  # every round decided the same
+    unexpected: int  # stories outside the probe's own and its sources' that it touched
+    merges: int
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.rounds)
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu)
+
+    def checks(self) -> str:
+        text = f"reprints joined {self.joined}/{self.reprints}"
+        if self.originals:
+            text += f", originals new {self.founded}/{self.originals}"
+        text += ", rounds agree" if self.stable else ", ROUNDS DISAGREE"
+        if self.unexpected or self.merges:
+            text += f", UNEXPECTED stories touched {self.unexpected}, merges {self.merges}"
+        return text
+
+
+# -- the server and the report -------------------------------------------------------------------
 
 
 def _free_port() -> int:
@@ -138,93 +521,148 @@ def start_server(folder: Path) -> tuple[str, subprocess.Popen[bytes]]:
     raise SystemExit("SecantusDB did not start")
 
 
-def server_peak_rss_mb(pid: int) -> float | None:
+def _status_mb(pid: int | str, field: str) -> float:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     except OSError:
-        return None
-    return None
+        pass
+    return float("nan")
+
+
+def server_cpu(pid: int | None) -> float:
+    """CPU seconds the server has used (user + system), 0 when it is not ours to read."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def memory(proc: subprocess.Popen[bytes] | None) -> str:
+    """Peak RSS so far of this process and of the server (VmHWM)."""
+    client = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    server = f"{_status_mb(proc.pid, 'VmHWM'):.0f}" if proc is not None else "-"
+    return f"{client:.0f}/{server}"
+
+
+def fingerprint_ms(docs: list[dict[str, Any]]) -> float:
+    t = time.perf_counter()
+    for d in docs:
+        fingerprint(d["body"])
+    return 1000 * (time.perf_counter() - t) / len(docs)
+
+
+def cells(res: ProbeResult, first: ProbeResult) -> str:
+    """Wall ms per article (each round, median, ratio to the first row), then CPU ms (median, ratio)."""
+    rounds = " ".join(f"{x:.1f}" for x in res.rounds)
+    cpu = "-" if not any(res.cpu) else f"{res.cpu_median:.2f} | {res.cpu_median / first.cpu_median:.3f}"
+    return f"{rounds} | {res.median:.2f} | {res.median / first.median:.3f} | {cpu}"
+
+
+def verdict(label: str, res: ProbeResult, first: ProbeResult, limit: float = 1.10) -> str:
+    def one(ratio: float) -> str:
+        return f"{ratio:.3f} ({'met' if ratio <= limit else 'NOT met'})"
+
+    text = f"{label}: wall {one(res.median / first.median)}"
+    if any(res.cpu):
+        text += f", CPU {one(res.cpu_median / first.cpu_median)}"
+    return text + f"; target ≤ {limit:.2f}"
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--n", type=int, default=100_000)
-    p.add_argument("--batch", type=int, default=500)
-    p.add_argument("--reprint-rate", type=float, default=0.3)
+    p.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000, 100_000, 200_000])
+    p.add_argument("--probe", type=int, default=2000, help="new articles timed at each size")
+    p.add_argument("--rounds", type=int, default=3, help="times each probe runs (median reported)")
+    p.add_argument("--clusters", type=int, nargs="+", default=[1, 10, 50], help="members of a stored story")
+    p.add_argument("--cluster-stories", type=int, default=100, help="stories of each cluster size")
+    p.add_argument("--cluster-days", type=int, default=10, help="days of filler the clusters are spread on")
+    p.add_argument("--batch", type=int, default=STORIES_BATCH_SIZE, help="articles per assign_stories call")
+    p.add_argument("--reprint-rate", type=float, default=0.3, help="share of filler that reprints")
     p.add_argument("--per-day", type=int, default=300, help="articles published per day")
+    p.add_argument("--tail-days", type=int, default=4, help="days of real text before each probe")
+    p.add_argument("--calibration", type=int, default=200, help="real reprint pairs synthetic ones copy")
     p.add_argument("--seed", type=int, default=6)
     p.add_argument("--uri", default=os.environ.get("MONGODB_URI"))
+    p.add_argument("--quick", action="store_true", help="sizes 2k and 5k, probes of 500 and 30 stories")
     args = p.parse_args(argv)
+    if args.quick:
+        args.sizes, args.probe, args.cluster_stories, args.cluster_days = [2000, 5000], 500, 30, 4
+        args.calibration = 100
+    args.sizes = sorted(args.sizes)
 
-    folder = None
-    proc = None
+    t_all = time.perf_counter()
+    folder = proc = None
     uri = args.uri
     if not uri:
         folder = Path(tempfile.mkdtemp(prefix="bench_stories_"))
         uri, proc = start_server(folder)
-    checkpoints = sorted({c for c in (10_000, 50_000, 100_000, args.n) if c <= args.n})
     config = StoryConfig(update_articles=False)  # the article store is not part of this measurement
-    gen = Generator(args.seed, args.reprint_rate, args.per_day)
     try:
         with pymongo.MongoClient(uri, tz_aware=True) as client:
             db = client[f"bench_stories_{os.getpid()}"]
             ensure_story_indexes(db, config)
-            story_of: dict[int, str] = {}
-            reprints = joined = 0
-            segment = max(args.batch, min(2000, args.n // 10))
-            times: list[tuple[int, float]] = []
-            done = 0
-            batch: list[tuple[dict[str, Any], int | None]] = []
-            t_all = time.perf_counter()
+            store = Store(db, args, config, proc.pid if proc is not None else None)
             print(
-                f"server {uri}  n={args.n}  batch={args.batch}  reprints≈{args.reprint_rate:.0%}", flush=True
+                f"server {uri}; {args.per_day}/day, filler {args.reprint_rate:.0%} reprints, "
+                f"probe {args.probe} (70% originals, 20% reprints of stored stories, 10% of the probe's), "
+                f"batch {args.batch}, {args.rounds} rounds, window ±{config.window_days} days; load {load()}",
+                flush=True,
             )
-
-            def flush() -> None:
-                nonlocal done, reprints, joined
-                t = time.perf_counter()
-                results = assign_stories(db, [d for d, _ in batch], config)
-                times.append((len(batch), time.perf_counter() - t))
-                for (doc, source), res in zip(batch, results, strict=True):
-                    i = int(doc["_id"].rsplit("-", 1)[1].split(".")[0])
-                    story_of[i] = res.story_id
-                    if source is not None:
-                        reprints += 1
-                        joined += story_of.get(source) == res.story_id
-                done += len(batch)
-                batch.clear()
-
-            for item in gen.articles(args.n):
-                batch.append(item)
-                if len(batch) >= args.batch:
-                    flush()
-                    if done in checkpoints or any(done - args.batch < c <= done for c in checkpoints):
-                        recent = times[-max(1, segment // args.batch) :]
-                        n_recent = sum(n for n, _ in recent)
-                        ms = 1000 * sum(s for _, s in recent) / n_recent
-                        print(
-                            f"{done:>7} articles: {ms:6.2f} ms/article over the last {n_recent}"
-                            f"  (elapsed {time.perf_counter() - t_all:7.1f} s)",
-                            flush=True,
-                        )
-            if batch:
-                flush()
-            total = time.perf_counter() - t_all
-            stories = db.stories.estimated_document_count()
-            originals = len({s for i, s in story_of.items()})
-            print(f"total {total:.1f} s, {1000 * total / args.n:.2f} ms/article overall; {stories} stories")
-            share = joined / max(1, reprints)
-            print(f"reprints joined to their original's story: {joined}/{reprints} ({share:.1%})")
-            print(f"distinct stories among results: {originals}")
             print(
-                f"peak RSS client {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB", end=""
+                "\n| stored | fill s | ms/article, each round | median | ×first | CPU ms/article | ×first "
+                "| fingerprint ms | checks | peak RSS MB client/server |"
             )
-            if proc is not None:
-                print(f", server {server_peak_rss_mb(proc.pid) or float('nan'):.0f} MB")
-            else:
-                print()
+            print("|---|---|---|---|---|---|---|---|---|---|")
+            by_size: dict[int, ProbeResult] = {}
+            for size in args.sizes:
+                fill = store.fill_to(size)
+                docs, source_of = store.mixed_probe(args.probe)
+                res = by_size[size] = store.run_probe(docs, source_of)
+                print(
+                    f"| {store.count:,} | {fill:.0f} | {cells(res, by_size[args.sizes[0]])} "
+                    f"| {fingerprint_ms(docs[:200]):.1f} | {res.checks()} | {memory(proc)} |",
+                    flush=True,
+                )
+            t = time.perf_counter()
+            made = store.add_clusters(args.clusters, args.cluster_stories, args.cluster_days)
+            print(
+                f"\nclusters: {args.cluster_stories} stories of each size among {args.cluster_days} days "
+                f"of filler ({time.perf_counter() - t:.0f} s), store now {store.count:,}; "
+                "probe: one new reprint of each story"
+            )
+            print(
+                "\n| members | stored min/mean/max | ms/article, each round | median | ×first "
+                "| CPU ms/article | ×first | checks |"
+            )
+            print("|---|---|---|---|---|---|---|---|")
+            by_cluster: dict[int, ProbeResult] = {}
+            for c in args.clusters:
+                sizes = store.members(store.story_of[k] for k, _ in made[c])
+                docs, source_of = store.cluster_probe(made[c])
+                res = by_cluster[c] = store.run_probe(docs, source_of)
+                print(
+                    f"| {c} | {min(sizes)}/{statistics.mean(sizes):.1f}/{max(sizes)} "
+                    f"| {cells(res, by_cluster[args.clusters[0]])} | {res.checks()} |",
+                    flush=True,
+                )
+            lo, hi = args.sizes[0], args.sizes[-1]
+            c0, c1 = args.clusters[0], args.clusters[-1]
+            print()
+            print(verdict(f"store {hi:,} vs {lo:,}", by_size[hi], by_size[lo]))
+            print(verdict(f"cluster of {c1} vs {c0}", by_cluster[c1], by_cluster[c0]))
+            print(
+                f"peak RSS client/server {memory(proc)} MB; load {load()}; "
+                f"total {time.perf_counter() - t_all:.0f} s"
+            )
             if proc is None:
                 client.drop_database(db.name)
     finally:
