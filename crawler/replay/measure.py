@@ -13,11 +13,12 @@ from pathlib import Path
 
 MIB = 1024 * 1024
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 SAMPLE_EVERY = 0.05  # seconds between two looks at the tree: a crawl's peak lasts longer than that
 
 
-def tree_rss(root: int) -> int:
-    """Bytes resident in `root` and all its descendants now."""
+def tree_pids(root: int) -> set[int]:
+    """`root` and all its descendants alive now."""
     parents: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -30,13 +31,7 @@ def tree_rss(root: int) -> int:
         more = {pid for pid, parent in parents.items() if parent in tree} - tree
         tree |= more
         grew = bool(more)
-    total = 0
-    for pid in tree:
-        try:
-            total += int((Path("/proc") / str(pid) / "statm").read_text().split()[1]) * PAGE_SIZE
-        except (OSError, IndexError):
-            continue
-    return total
+    return tree
 
 
 def peak_rss_mb(pid: int) -> float | None:
@@ -50,19 +45,45 @@ def peak_rss_mb(pid: int) -> float | None:
     return None
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of one live process so far (its own, not its children's)."""
+    try:
+        fields = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
 class TreeSampler(threading.Thread):
-    """The highest sum of resident memory of a process and its descendants, sampled while it runs."""
+    """The highest sum of resident memory of a process and its descendants, and the CPU seconds they
+    used (each process's own, last seen), sampled while it runs: a worker killed at the end is counted
+    up to its last sample, where its parent's rusage would not count it at all."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(name=f"rss-{pid}", daemon=True)
         self.pid = pid
         self.peak = 0
+        self.cpu: dict[int, float] = {}  # pid → CPU seconds when last seen
         self.done = threading.Event()
 
     def run(self) -> None:
         while not self.done.wait(SAMPLE_EVERY):
-            self.peak = max(self.peak, tree_rss(self.pid))
+            pids = tree_pids(self.pid)
+            rss = 0
+            for pid in pids:
+                try:
+                    rss += int((Path("/proc") / str(pid) / "statm").read_text().split()[1]) * PAGE_SIZE
+                except (OSError, IndexError):
+                    continue
+                seconds = cpu_seconds(pid)
+                if seconds is not None:
+                    self.cpu[pid] = seconds
+            self.peak = max(self.peak, rss)
 
     @property
     def peak_mb(self) -> float:
         return self.peak / MIB
+
+    @property
+    def cpu_seconds(self) -> float:
+        return sum(self.cpu.values())
