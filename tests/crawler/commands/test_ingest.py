@@ -17,7 +17,13 @@ import pymongo
 import pytest
 
 from tests.conftest import REPO_ROOT
-from tests.crawler.archives.warcs import CAPTURED, UNDECLARED_URL, response, write_mixed_warc
+from tests.crawler.archives.warcs import (
+    CAPTURED,
+    UNDECLARED_PAGE,
+    UNDECLARED_URL,
+    response,
+    write_mixed_warc,
+)
 
 # A cold start of a crawl subprocess on a loaded 2-core machine, with room to spare.
 INGEST_TIMEOUT = 300
@@ -80,8 +86,6 @@ def test_a_newer_capture_updates_and_an_older_one_is_skipped(
 ) -> None:
     from warcio.warcwriter import WARCWriter
 
-    from tests.crawler.archives.warcs import UNDECLARED_PAGE
-
     def capture(name: str, when: Any, text: str) -> Path:
         path = tmp_path / name
         with path.open("wb") as fh:
@@ -103,7 +107,7 @@ def test_a_newer_capture_updates_and_an_older_one_is_skipped(
 def test_a_folder_of_saved_pages_takes_urls_from_a_manifest(
     tmp_path: Path, mongo_server: str, mongo_db_name: str, mongo_db: pymongo.database.Database
 ) -> None:
-    from tests.crawler.archives.warcs import ENGLISH_PAGE, UNDECLARED_PAGE
+    from tests.crawler.archives.warcs import ENGLISH_PAGE
 
     folder = tmp_path / "saved"
     folder.mkdir()
@@ -134,3 +138,83 @@ def test_bad_arguments_are_one_clear_line_and_exit_2(tmp_path: Path, args: list[
     )
     assert done.returncode == 2
     assert done.stderr.startswith("vnnews ingest: ") and "Traceback" not in done.stderr
+
+
+# Publication times inside and outside the window of the test below (-a since=2026-10-01).
+_NEW, _OLD = "2026-10-20T08:30:00+07:00", "2025-03-10T08:30:00+07:00"
+
+
+def _article_page(title: str, sentence: str, published: str) -> bytes:
+    """A Vietnamese article of the undeclared outlet (generic extraction), published then."""
+    return (
+        UNDECLARED_PAGE.replace("Hà Nội trồng thêm cây xanh trên phố", title)
+        .replace("2026-10-20T08:30:00+07:00", published)
+        .replace("Thành phố sẽ trồng thêm hai nghìn cây xanh", sentence)
+        .encode()
+    )
+
+
+def _listing_page(section: str) -> bytes:
+    """A section front of links: extraction calls it a listing, not news."""
+    links = "".join(
+        f'<li><a href="https://tin.nld.com.vn/{section}/bai-so-{i}-1962610{i:02d}.htm">'
+        f"Tin {section} số {i}: người dân Hà Nội đón mùa thu</a></li>"
+        for i in range(40)
+    )
+    return (
+        f'<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{section} - Tin mới nhất'
+        f"</title></head><body><h1>{section}</h1><ul>{links}</ul></body></html>"
+    ).encode()
+
+
+def test_pages_dropped_by_the_stages_give_their_room_back(
+    tmp_path: Path, mongo_server: str, mongo_db_name: str, mongo_db: pymongo.database.Database
+) -> None:
+    """With ARCHIVE_MAX_IN_FLIGHT=2, ten of the sixteen pages never reach the store (five listings
+    dropped as not news, five articles outside -a since): each must still free its place, or the
+    spider waits for room forever at the third dropped page. Counts are exact."""
+    from warcio.warcwriter import WARCWriter
+
+    warc = tmp_path / "dropped.warc.gz"
+    base = "https://tin.nld.com.vn/thoi-su"
+    kept = [f"{base}/trong-cay-dot-{i}-19626102{i}.htm" for i in range(4)]
+    copies = [f"{base}/ban-sao-{i}-19626103{i}.htm" for i in range(2)]
+    with warc.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for i, url in enumerate(kept):
+            page = _article_page(
+                f"Hà Nội trồng cây đợt {i}", f"Đợt {i} sẽ trồng thêm {i + 2} nghìn cây", _NEW
+            )
+            response(writer, url, page)
+        for url in copies:  # the text of kept[0] at another URL: stored, as its duplicate
+            response(
+                writer, url, _article_page("Hà Nội trồng cây đợt 0", "Đợt 0 sẽ trồng thêm 2 nghìn cây", _NEW)
+            )
+        for i in range(5):
+            old = _article_page(f"Tin cũ số {i}", f"Năm ngoái thành phố trồng {i + 1} nghìn cây", _OLD)
+            response(writer, f"{base}/tin-cu-{i}-19625031{i}.htm", old)
+            response(writer, f"https://tin.nld.com.vn/chuyen-muc-{i}.htm", _listing_page(f"chuyen-muc-{i}"))
+        response(writer, kept[1], _article_page("Lần chụp thứ hai", "Không được đọc", _NEW))  # repeated URL
+
+    out = tmp_path / "stats.json"
+    command = [sys.executable, "-m", "crawler.replay.run", "archive", "--out", str(out)]
+    command += ["-a", f"paths={warc}", "-a", "since=2026-10-01"]
+    for setting in ("ARCHIVE_MAX_IN_FLIGHT=2", "ARCHIVE_BATCH_SIZE=3", f"MONGODB_URI={mongo_server}"):
+        command += ["-s", setting]
+    command += ["-s", f"MONGODB_DATABASE={mongo_db_name}", "-s", "LOG_LEVEL=WARNING"]
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "VNNEWS_HOME": str(tmp_path / "home")}
+    done = subprocess.run(
+        command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=INGEST_TIMEOUT, env=env
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    stats = json.loads(out.read_text())["archive"]
+
+    assert stats["ingest/records"] == 17
+    assert skipped(stats) == {"repeated_url": 1}
+    assert stats["ingest/pages"] == 16
+    assert stats["outlet/nld.com.vn/not_news/listing"] == 5
+    assert stats["outlet/nld.com.vn/outside_window"] == 5
+    assert stats["mongo/new"] == 6
+    assert stats["mongo/duplicate"] == 2
+    assert stats["item_dropped_count"] == 10 and stats["item_scraped_count"] == 6
+    assert sorted(d["fetched_url"] for d in mongo_db.articles.find()) == sorted(kept + copies)
