@@ -2,12 +2,10 @@
 
 It runs before the article store (crawler/settings.py: 700 vs 800), so the item carries `story_id`
 into the store's upsert, which keeps an existing one. Articles are assigned in batches, one batch at
-a time per process and database (group commit, `_Batches`): `process_item` queues its article and
-awaits the batch it lands in; while one batch is with the store, the next one fills. The crawlers of
-one process (a `vnnews crawl` runs one per outlet) share the queue, so a batch holds every outlet's
-articles and is searched with one query for all their bands. One at a time, because two concurrent
-batches could found two stories and merge them while the articles still sit in the store's write
-buffer, where the merge cannot reach them.
+a time per process (group commit): `process_item` queues its article and awaits the batch it lands
+in; while one batch is with the store, the next one fills. A batch is searched with one query for
+all its bands. One at a time, because two concurrent batches could found two stories and merge them
+while the articles still sit in the store's write buffer, where the merge cannot reach them.
 
 Another process may merge a story after this one handed it to an article that is still in that
 buffer. So once the crawl's articles are written (`spider_closed`, after every pipeline closed), the
@@ -21,7 +19,7 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from pymongo.errors import PyMongoError
 from scrapy import signals
@@ -80,62 +78,7 @@ def assignment_document(item: Article) -> dict[str, Any]:
     }
 
 
-_Waiting = tuple[Article, "asyncio.Future[None]", "StoryPipeline"]
-
-
-class _Batches:
-    """The queue of one process and database, shared by the crawlers that write there (see above)."""
-
-    _open: ClassVar[dict[tuple[str, str, StoryConfig], _Batches]] = {}
-
-    def __init__(self, key: tuple[str, str, StoryConfig]) -> None:
-        self.key = key
-        self.waiting: list[_Waiting] = []
-        self.runner: asyncio.Task[None] | None = None
-
-    @classmethod
-    def of(cls, pipe: StoryPipeline) -> _Batches:
-        key = (pipe.uri or "", pipe.db.name, pipe.config)
-        if key not in cls._open:
-            cls._open[key] = cls(key)
-        return cls._open[key]
-
-    async def assign(self, item: Article, pipe: StoryPipeline) -> None:
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self.waiting.append((item, done, pipe))
-        if self.runner is None or self.runner.done():
-            self.runner = asyncio.create_task(self._run())
-        await done
-
-    async def _run(self) -> None:
-        """Assign what is waiting, a batch at a time, until nothing is; through the first article's
-        pipeline (its connection and breaker: every pipeline here writes to the same database)."""
-        while self.waiting:
-            pipe = self.waiting[0][2]
-            batch = self.waiting[: pipe.batch_size]
-            del self.waiting[: len(batch)]
-            started = time.perf_counter()
-            try:
-                results, outcome = await pipe._assign([item for item, _, _ in batch])
-            except BaseException as exc:  # a bug fails the batch's items, not the runner
-                for _, done, _ in batch:
-                    done.set_exception(exc)
-                continue
-            seconds = time.perf_counter() - started
-            owners = {id(owner): owner for _, _, owner in batch}
-            for owner in owners.values():  # each crawl's stats: its share of the batch
-                share = sum(1 for _, _, o in batch if o is owner)
-                owner._inc(outcome, 1 if outcome == "batches" else share)
-                if outcome == "batches":
-                    owner._inc("seconds", seconds * share / len(batch))
-            for (item, done, owner), result in zip(batch, results, strict=True):
-                if result is not None:
-                    item.story_id = result.story_id
-                    owner._given.add(result.story_id)
-                    owner._inc(result.kind)
-                done.set_result(None)
-        if self._open.get(self.key) is self:  # nothing waits (no await since the check): start anew
-            del self._open[self.key]
+_Waiting = tuple[Article, "asyncio.Future[None]"]
 
 
 class StoryPipeline:
@@ -149,6 +92,8 @@ class StoryPipeline:
         self.config = config
         self.batch_size = batch_size
         self._indexes_ready = False
+        self._waiting: list[_Waiting] = []
+        self._runner: asyncio.Task[None] | None = None
         self._given: set[str] = set()  # story ids handed out this run: settled at the end
         # the crawl's store breaker (from_crawler): with the store down, batches skip it at once
         self.breaker = CircuitBreaker(0.0)
@@ -180,19 +125,45 @@ class StoryPipeline:
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
             return item
-        await _Batches.of(self).assign(item, self)
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((item, done))
+        if self._runner is None or self._runner.done():
+            self._runner = asyncio.create_task(self._run())
+        await done
         return item
 
-    async def _assign(self, items: Sequence[Article]) -> tuple[Sequence[StoryAssignment | None], str]:
-        """The batch's assignments, and what became of it: `batches` (assigned), `deferred` (the
-        store is down: these get a story when it is back) or `errors`."""
+    async def _run(self) -> None:
+        """Assign what is waiting, a batch at a time, until nothing is."""
+        while self._waiting:
+            batch = self._waiting[: self.batch_size]
+            del self._waiting[: len(batch)]
+            try:
+                results = await self._assign([item for item, _ in batch])
+            except BaseException as exc:  # a bug fails the batch's items, not the runner
+                for _, done in batch:
+                    done.set_exception(exc)
+                continue
+            for (item, done), result in zip(batch, results, strict=True):
+                if result is not None:
+                    item.story_id = result.story_id
+                    self._given.add(result.story_id)
+                    self._inc(result.kind)
+                done.set_result(None)
+
+    async def _assign(self, items: Sequence[Article]) -> Sequence[StoryAssignment | None]:
+        started = time.perf_counter()
         try:
-            return await self.breaker.call(lambda: self._assign_in_store(items)), "batches"
-        except StoreUnavailable:
-            return [None] * len(items), "deferred"
+            results = await self.breaker.call(lambda: self._assign_in_store(items))
+        except StoreUnavailable:  # the store is down: no wait; these get a story when it is back
+            self._inc("deferred", len(items))
+            return [None] * len(items)
         except PyMongoError as exc:
             logger.warning("story assignment skipped for %d articles: %s", len(items), exc)
-            return [None] * len(items), "errors"
+            self._inc("errors", len(items))
+            return [None] * len(items)
+        self._inc("seconds", time.perf_counter() - started)
+        self._inc("batches")
+        return results
 
     async def _assign_in_store(self, items: Sequence[Article]) -> Sequence[StoryAssignment | None]:
         if not self._indexes_ready:
