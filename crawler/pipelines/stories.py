@@ -2,10 +2,13 @@
 
 It runs before the article store (crawler/settings.py: 700 vs 800), so the item carries `story_id`
 into the store's upsert, which keeps an existing one. Articles are assigned in batches, one batch at
-a time per process (group commit): `process_item` queues its article and awaits the batch it lands
+a time per crawl (group commit): `process_item` queues its article and awaits the batch it lands
 in; while one batch is with the store, the next one fills. A batch is searched with one query for
-all its bands. One at a time, because two concurrent batches could found two stories and merge them
-while the articles still sit in the store's write buffer, where the merge cannot reach them.
+all its bands. One at a time, because two concurrent batches of one outlet could found two stories
+and merge them while the articles still sit in the store's write buffer, where the merge cannot
+reach them. The crawls of one process (one per outlet) each have their own: one queue for the
+process was measured slower (benchmarks/bench_crawl.py, docs/performance.md), since a batch's time
+is mostly the store's round trips, which the crawls' batches in flight together hide.
 
 Another process may merge a story after this one handed it to an article that is still in that
 buffer. So once the crawl's articles are written (`spider_closed`, after every pipeline closed), the
