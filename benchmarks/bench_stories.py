@@ -1,32 +1,34 @@
-"""Story assignment cost per article against a store of 10k → 200k articles, and against clusters of 1,
-10 and 50 copies of one story. Targets (figures, not timed tests): within +10 % from 10k to 200k
+"""Story assignment cost per article against a store of 10k → 200k articles, and for reprints of
+stories of 1, 10 and 50 entries. Targets (figures, not timed tests): within +10 % from 10k to 200k
 stored articles, and from clusters of 1 to clusters of 50.
 
 Assigning 200,000 articles one batch at a time would take tens of minutes of CPU, so the store is
-filled in bulk instead and only a probe is timed:
+filled in bulk and only a probe is timed:
 
-* **Filler.** Articles at ~300 a day, 30 % of them reprints of a recent one. Each is decided by the
-  module's own decision code (`core._shares` + `core._decide`, given from memory the entries its
-  band and exact searches would return within the window) and written with `core.band_document` and
-  `core.story_update`, exactly the documents `assign_stories` writes. Filler older than the probe's
-  window has synthetic fingerprints (fingerprinting real text costs ~4 ms an article): uniformly
-  random MinHash values, which is what a signature of unrelated text is, and for a reprint the
-  original's values with a share replaced, the share drawn from real generated reprint pairs
-  (calibration below). The last `--tail-days` days before each probe are real text, fingerprinted.
-* **Probe.** `--probe` new articles dated over the store's last day and the next one: 70 %
-  originals, 20 % reprints of stored stories of the last day and a half, 10 % reprints of the probe's
-  own originals. Timed through `assign_stories` in batches of `--batch` (STORIES_BATCH_SIZE), then
-  undone (index entries deleted, touched stories restored), `--rounds` times; the median is reported.
-  The store then grows to the next size and the same kind of probe runs again.
+* **Filler.** Articles at ~300 a day, 30 % of them reprints of a recent one, decided a crawl batch
+  (`--batch`) at a time by the module's own code (`core._shares`, `core._decide`,
+  `core.index_bands`, given from memory what the two queries of a search would return) and written
+  as `core.band_document` and `core.story_update` make them: the documents `assign_stories` writes.
+  Filler older than the probe's days has synthetic fingerprints (fingerprinting text costs ~4 ms an
+  article): uniformly random MinHash values, as a signature of unrelated text is, and for a reprint
+  the original's values with a share replaced, the shares (and body sizes) drawn from real generated
+  reprint pairs (`--calibration`). The last `--tail-days` days before each probe are real text.
+* **Probe.** `--probe` new articles dated over the store's last day and the next: 70 % originals,
+  20 % reprints of stored stories of the last day and a half, 10 % reprints of the probe's own
+  originals, timed through `assign_stories` in batches of `--batch`, then undone (index entries
+  deleted, touched stories restored); `--rounds` times, the median reported. The store then grows
+  to the next size and a new probe runs.
 * **Clusters.** After the largest size, `--cluster-stories` stories of each size c (an original of
-  real text and c-1 synthetic reprints at c outlets, all within hours) are added among a few days of
-  filler; the probe is one new real-text reprint of each, timed and undone as above.
+  real text and c-1 synthetic reprints at c outlets, within six hours) among `--cluster-days` days
+  of filler, assigned in time order; the probe is one new real-text reprint of each story.
 
-Checks printed with the figures: probe reprints that joined their source's story, probe originals
-that founded their own, and whether every round decided the same.
+Per article: wall time, and CPU time of this process plus the server (read from /proc when the
+benchmark started the server): on a shared machine the CPU figure moves less with other jobs.
+Checks: probe reprints that joined their source's story, probe originals that founded their own,
+every round deciding the same.
 
-    .venv/bin/python benchmarks/bench_stories.py            # 10k, 50k, 100k, 200k (minutes)
-    .venv/bin/python benchmarks/bench_stories.py --quick    # 2k, 5k, smaller probes (under a minute)
+    .venv/bin/python benchmarks/bench_stories.py            # 10k, 50k, 100k, 200k (tens of minutes)
+    .venv/bin/python benchmarks/bench_stories.py --quick    # a smoke test: 1k, 3k, small probes
 A SecantusDB daemon is started on a temporary folder unless MONGODB_URI (or --uri) is given.
 """
 
@@ -62,11 +64,11 @@ from crawler.stories import StoryConfig, assign_stories, ensure_story_indexes, f
 from crawler.stories.core import (
     _decide,
     _Item,
-    _item_as_doc,
     _prepare,
     _shares,
     band_document,
     day_bucket,
+    index_bands,
     new_story_id,
     original_rank,
     story_update,
@@ -178,35 +180,46 @@ def synthetic_hash(key: str) -> str:
 
 
 class Window:
-    """The index entries of the last days, in memory: what the band and exact searches would return."""
+    """The index entries of the last days, in memory: what the two queries of a search would return."""
 
     def __init__(self, config: StoryConfig) -> None:
         self.cfg = config
-        self.bands: dict[int, dict[int, list[dict[str, Any]]]] = {}  # day → band → entries
+        self.bands: dict[int, dict[int, list[dict[str, Any]]]] = {}  # day → indexed band → entries
+        self.stories: dict[int, dict[str, list[dict[str, Any]]]] = {}  # day → story → entries
         self.hashes: dict[int, dict[str, list[dict[str, Any]]]] = {}  # day → body hash → entries
 
-    def decide(self, items: list[_Item]) -> None:
-        """Decide the items with the module's own code, then remember them as later searches would."""
+    def decide(self, items: list[_Item], now: datetime) -> list[dict[str, Any]]:
+        """Decide the items with the module's own code; returns their index entries, remembered."""
         w = self.cfg.window_days
         lo, hi = min(it.day for it in items) - w, max(it.day for it in items) + w
         days = [d for d in range(lo, hi + 1) if d in self.bands]
         keys = {band for it in items for band in it.fp.bands}
         found: dict[str, dict[str, Any]] = {}
-        for d in days:
-            by_band = self.bands[d]
-            for band in keys & by_band.keys():
-                for doc in by_band[band]:
-                    found.setdefault(doc["_id"], doc)
+        for d in days:  # `{bands: {$in: keys}, d: span}`
+            for band in keys & self.bands[d].keys():
+                for entry in self.bands[d][band]:
+                    found.setdefault(entry["_id"], entry)
+        stories = {entry["story_id"] for entry in found.values()}
+        for d in days:  # `{story_id: {$in: stories}, d: span}`
+            for sid in stories & self.stories[d].keys():
+                for entry in self.stories[d][sid]:
+                    found.setdefault(entry["_id"], entry)
         hashes = {it.body_hash for it in items}
-        exact = [doc for d in days for h in hashes & self.hashes[d].keys() for doc in self.hashes[d][h]]
-        _decide(items, exact, _shares(items, list(found.values()), self.cfg), self.cfg)
-        for it in items:
-            doc = _item_as_doc(it)
-            for band in it.fp.bands:
-                self.bands.setdefault(it.day, {}).setdefault(band, []).append(doc)
-            self.hashes.setdefault(it.day, {}).setdefault(it.body_hash or "", []).append(doc)
-        for d in [d for d in self.bands if d < lo - 2 * w]:
-            del self.bands[d], self.hashes[d]
+        exact = [e for d in days for h in hashes & self.hashes[d].keys() for e in self.hashes[d][h]]
+        near_by = _shares(items, list(found.values()), self.cfg)
+        _decide(items, exact, near_by, self.cfg)
+        index_bands(items, near_by)
+        entries = [band_document(it, now) for it in items]
+        for entry in entries:
+            day = entry["d"]
+            for band in entry["bands"]:
+                self.bands.setdefault(day, {}).setdefault(band, []).append(entry)
+            self.stories.setdefault(day, {}).setdefault(entry["story_id"], []).append(entry)
+            self.hashes.setdefault(day, {}).setdefault(entry["body_hash"], []).append(entry)
+        for d in [d for d in self.stories if d < lo - 2 * w]:
+            self.bands.pop(d, None)
+            del self.stories[d], self.hashes[d]
+        return entries
 
 
 def item(i: int, key: str, outlet: str, when: datetime, fp: Fingerprint, body_hash: str) -> _Item:
@@ -260,8 +273,9 @@ class Store:
         return when
 
     def add(self, it: _Item) -> None:
+        """Queued, then decided and written a batch at a time, as the crawl's batches are."""
         self.pending.append(it)
-        if len(self.pending) >= 500:
+        if len(self.pending) >= self.args.batch:
             self.flush()
 
     def flush(self) -> None:
@@ -269,11 +283,9 @@ class Store:
             return
         batch = sorted(self.pending, key=lambda it: (it.when, it.key))
         self.pending = []
-        self.window.decide(batch)
         now = batch[-1].when + timedelta(minutes=10)  # indexed shortly after publication
-        self.db[self.cfg.bands_collection].insert_many(
-            [band_document(it, now) for it in batch], ordered=False
-        )
+        # insert_many writes the document the flow's insert-if-absent upsert would have written.
+        self.db[self.cfg.bands_collection].insert_many(self.window.decide(batch, now), ordered=False)
         self.db[self.cfg.stories_collection].bulk_write(
             [story_update(it.story_id, it, now) for it in batch], ordered=False
         )
@@ -282,7 +294,9 @@ class Store:
                 self.story_of[it.key] = it.story_id
         self.count += len(batch)
 
-    def fill_synthetic(self, n: int) -> None:
+    def synthetic(self, n: int) -> list[_Item]:
+        """The next `n` filler articles, without text."""
+        out = []
         for _ in range(n):
             when = self._tick()
             outlet = f"outlet{self.rng.randrange(OUTLETS)}"
@@ -297,7 +311,12 @@ class Store:
                 self.recent.append(key)
                 if len(self.recent) > 400:
                     self.fps.pop(self.recent.pop(0), None)
-            self.add(item(i, key, outlet, when, fp, bh))
+            out.append(item(i, key, outlet, when, fp, bh))
+        return out
+
+    def fill_synthetic(self, n: int) -> None:
+        for it in self.synthetic(n):
+            self.add(it)
         self.flush()
 
     def fill_text(self, n: int) -> None:
@@ -360,12 +379,12 @@ class Store:
     def add_clusters(
         self, sizes: Sequence[int], stories: int, days: int
     ) -> dict[int, list[tuple[str, datetime]]]:
-        """Stories of each size among `days` days of filler; returns size → [(original, last member time)]."""
+        """Stories of each size among `days` days of filler, all assigned in time order, a batch at a
+        time; returns size → [(original, last member's time)]."""
         start = self.clock
-        self.fill_synthetic(days * self.args.per_day)
+        items = self.synthetic(days * self.args.per_day)
         made: dict[int, list[tuple[str, datetime]]] = {c: [] for c in sizes}
-        self.story_of = {}
-        self.bodies = {}
+        self.story_of, self.bodies = {}, {}
         for s in range(stories):
             base = start + timedelta(days=days * s / stories)
             for c in sizes:
@@ -375,15 +394,18 @@ class Store:
                 body = self.texts.body()
                 self.bodies[key] = (when, body)
                 original = _prepare(doc(i, f"outlet{outlets[0]}", when, body), when)
-                self.add(original)
+                items.append(original)
                 last = when
                 for o in outlets[1:]:
-                    last = when + timedelta(seconds=self.rng.randint(60, 6 * 3600))
+                    at = when + timedelta(seconds=self.rng.randint(60, 6 * 3600))
                     ri, rkey = self.next_key(f"outlet{o}")
                     fp, same = self.synth.reprint(original.fp, min_similarity=0.5)
                     bh = (original.body_hash or "") if same else synthetic_hash(rkey)
-                    self.add(item(ri, rkey, f"outlet{o}", last, fp, bh))
+                    items.append(item(ri, rkey, f"outlet{o}", at, fp, bh))
+                    last = max(last, at)
                 made[c].append((key, last))
+        for it in sorted(items, key=lambda it: (it.when, it.key)):
+            self.add(it)
         self.flush()
         return made
 
@@ -592,11 +614,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--calibration", type=int, default=200, help="real reprint pairs synthetic ones copy")
     p.add_argument("--seed", type=int, default=6)
     p.add_argument("--uri", default=os.environ.get("MONGODB_URI"))
-    p.add_argument("--quick", action="store_true", help="sizes 2k and 5k, probes of 500 and 30 stories")
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="a smoke test: sizes 1k and 3k, probes of 200 and 8 stories, 1 day of text",
+    )
     args = p.parse_args(argv)
     if args.quick:
-        args.sizes, args.probe, args.cluster_stories, args.cluster_days = [2000, 5000], 500, 30, 4
-        args.calibration = 100
+        args.sizes, args.probe, args.cluster_stories, args.cluster_days = [1000, 3000], 200, 8, 1
+        args.tail_days, args.calibration = 1, 40
     args.sizes = sorted(args.sizes)
 
     t_all = time.perf_counter()

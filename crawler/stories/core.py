@@ -2,9 +2,15 @@
 
 `assign_flow` is a generator that yields the operations it needs (`Find`, `Write`) and receives their
 results, so the blocking runner (CLI, tests) and the asyncio runner (Scrapy pipeline) in
-`crawler.stories.store` share every decision. A batch of articles is searched with one query for all
-their bands, whatever its size. Merges between writers are links in their own collection, smaller id
-wins, so every writer converges on the same story whatever the interleaving. See docs/stories.md.
+`crawler.stories.store` share every decision. A batch of articles is searched with one query per
+group of articles (`search_batch`). Merges between writers are links in their own collection, smaller
+id wins, so every writer converges on the same story whatever the interleaving. See docs/stories.md.
+
+An index entry puts in the band index (`bands`) only the bands that no other entry of its own story
+and day has (`index_bands`); all its bands are kept in `all_bands`. A search that finds one entry of a
+story then fetches that story's entries in the window (`_band_search`), so it still sees every entry
+sharing a band, and the decisions are those of an index holding every band. A story reprinted by 50
+outlets is then found through a few entries, not 50, and a reprint writes a few index keys, not 42.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+import numpy as np
 from bson import Binary
 from pymongo import ASCENDING, DESCENDING, DeleteOne, IndexModel, UpdateMany, UpdateOne
 
@@ -22,6 +29,7 @@ from crawler.normalize import body_hash as compute_body_hash
 from crawler.stories.fingerprint import (
     FINGERPRINT_VERSION,
     Fingerprint,
+    band_keys,
     estimated_jaccard,
     fingerprint,
     signature_from_bytes,
@@ -143,6 +151,9 @@ class _Item:
     matched: str | None = None
     score: float | None = None
     seen: set[str] = field(default_factory=set)  # ids considered in the first search
+    indexed: tuple[int, ...] | None = None  # bands it puts in the index (None: all, see `index_bands`)
+    borrowed: tuple[int, ...] = ()  # bands left to earlier entries of its batch (`lenders`)
+    lenders: frozenset[str] = frozenset()
 
 
 def _prepare(doc: Mapping[str, Any], now: datetime) -> _Item:
@@ -166,7 +177,23 @@ def _prepare(doc: Mapping[str, Any], now: datetime) -> _Item:
 _BAND_PROJECTION = {"story_id": 1, "sig": 1, "d": 1, "t": 1, "body_hash": 1, "kind": 1, "matched": 1}
 
 
+def pack_bands(bands: Sequence[int]) -> Binary:
+    """All band keys as one binary (int64 little-endian): read back whole, never searched."""
+    return Binary(np.asarray(bands, dtype="<i8").tobytes())
+
+
+def entry_bands(doc: Mapping[str, Any]) -> Sequence[int]:
+    """Every band of a stored entry: from `all_bands`, or for an entry written before it existed,
+    from its signature (the same keys its `bands` holds)."""
+    packed = doc.get("all_bands")
+    if packed is None:
+        return band_keys(signature_from_bytes(doc["sig"]))
+    keys: list[int] = np.frombuffer(packed, dtype="<i8").tolist()
+    return keys
+
+
 def band_document(item: _Item, now: datetime) -> dict[str, Any]:
+    bands = item.fp.bands if item.indexed is None else item.indexed
     return {
         "_id": item.key,
         "story_id": item.story_id,
@@ -179,7 +206,8 @@ def band_document(item: _Item, now: datetime) -> dict[str, Any]:
         "title": item.title,
         "rank": item.rank,
         "body_hash": item.body_hash,
-        "bands": list(item.fp.bands) if item.fp.usable else [],
+        "bands": list(bands) if item.fp.usable else [],
+        "all_bands": pack_bands(item.fp.bands if item.fp.usable else ()),
         "sig": Binary(item.fp.signature_bytes()),
         "shingles": item.fp.shingle_count,
         "fp": FINGERPRINT_VERSION,
@@ -241,7 +269,9 @@ def _item_as_doc(item: _Item) -> dict[str, Any]:
 # -- the flow ------------------------------------------------------------------------------------
 
 Op = Find | Write
-_SEARCH_PROJECTION = {**_BAND_PROJECTION, "bands": 1}
+# What a search needs of an entry. Not `bands`: a server may copy every array it returns (SecantusDB
+# does, at a cost like that of the match), and `all_bands` has them all as one binary.
+_SEARCH_PROJECTION = {"story_id": 1, "sig": 1, "d": 1, "t": 1, "all_bands": 1}
 _MEMBER_PROJECTION = {"story_id": 1, "t": 1, "outlet": 1, "rank": 1, "title": 1}
 
 
@@ -293,25 +323,34 @@ def _day_span(items: Sequence[_Item], days: int) -> dict[str, int]:
 
 
 def _band_search(items: Sequence[_Item], cfg: StoryConfig) -> Generator[Op, Any, dict[str, list[Any]]]:
-    """The stored entries sharing a band with each item, within its window: one query per
-    `search_batch` items, not one per item.
+    """The stored entries sharing a band with each item, within its window: two queries per
+    `search_batch` items, not per item.
 
-    Each item gets the share its own query would return: the entries that have one of its bands and
-    lie in its own window, at most `max_candidates` of them. The group is bounded because a server
-    may check every returned entry against every key of the `$in` (SecantusDB does: the cost of a
-    query grows with keys × entries, docs/performance.md); MongoDB can take a whole write batch.
+    Each item gets the share its own query on an index of every band would return: the entries that
+    have one of its bands and lie in its own window, at most `max_candidates` of them. The first
+    query finds the entries holding one of the group's bands in the index; the second fetches the
+    entries of their stories in the window, where the entries that left a shared band out of the
+    index are (`index_bands`). The group is bounded because a server may check every returned entry
+    against every key of the `$in` (SecantusDB does: the cost of a query grows with keys × entries,
+    docs/performance.md); MongoDB can take a whole write batch.
     """
     shares: dict[str, list[Any]] = {}
     size = max(1, cfg.search_batch)
     for at in range(0, len(items), size):
         group = items[at : at + size]
         keys = sorted({band for it in group for band in it.fp.bands})
+        span = _day_span(group, cfg.window_days)
+        limit = cfg.max_candidates * len(group)
         found = yield Find(
-            cfg.bands_collection,
-            {"bands": {"$in": keys}, "d": _day_span(group, cfg.window_days)},
-            _SEARCH_PROJECTION,
-            cfg.max_candidates * len(group),
+            cfg.bands_collection, {"bands": {"$in": keys}, "d": span}, _SEARCH_PROJECTION, limit
         )
+        if found:
+            stories = sorted({d["story_id"] for d in found})
+            members = yield Find(
+                cfg.bands_collection, {"story_id": {"$in": stories}, "d": span}, _SEARCH_PROJECTION, limit
+            )
+            known = {d["_id"] for d in found}
+            found = found + [d for d in members if d["_id"] not in known]
         shares.update(_shares(group, found, cfg))
     return shares
 
@@ -319,7 +358,7 @@ def _band_search(items: Sequence[_Item], cfg: StoryConfig) -> Generator[Op, Any,
 def _shares(group: Sequence[_Item], found: list[Any], cfg: StoryConfig) -> dict[str, list[Any]]:
     by_band: dict[int, list[Any]] = {}
     for doc in found:
-        for band in doc.get("bands") or ():
+        for band in entry_bands(doc):
             by_band.setdefault(band, []).append(doc)
     shares: dict[str, list[Any]] = {}
     for it in group:
@@ -330,6 +369,37 @@ def _shares(group: Sequence[_Item], found: list[Any], cfg: StoryConfig) -> dict[
                     share.setdefault(doc["_id"], doc)
         shares[it.key] = list(share.values())[: cfg.max_candidates]
     return shares
+
+
+def index_bands(items: Sequence[_Item], near_by: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
+    """Which of its bands each decided item puts in the index: those that no other entry of its own
+    story and day has, stored or earlier in this batch.
+
+    What holds: every band of every stored entry is in the index on an entry of that entry's story
+    and day. So a later search sharing a band left out finds an entry of the story inside the same
+    windows (same day), and with it the story, whose entries `_band_search` then fetches. A merge
+    moves every entry of a story together, which keeps it. A band left to an earlier entry of the
+    batch is borrowed: if that entry's write loses to another writer's with another story,
+    `_write_flow` puts the borrowed bands back.
+    """
+    lenders: dict[tuple[str, int], dict[int, str]] = {}  # (story, day) → band → earlier batch entry
+    for it in items:
+        if not it.fp.usable:
+            continue
+        group = (it.story_id, it.day)
+        held = {
+            band
+            for doc in near_by.get(it.key, ())
+            if doc["story_id"] == it.story_id and doc["d"] == it.day
+            for band in entry_bands(doc)
+        }
+        lent = lenders.setdefault(group, {})
+        borrowed = {band: lent[band] for band in it.fp.bands if band not in held and band in lent}
+        it.indexed = tuple(band for band in it.fp.bands if band not in held and band not in borrowed)
+        it.borrowed = tuple(borrowed)
+        it.lenders = frozenset(borrowed.values())
+        for band in it.fp.bands:
+            lent.setdefault(band, it.key)
 
 
 def _search_and_decide(todo: list[_Item], cfg: StoryConfig) -> Generator[Op, Any, None]:
@@ -344,6 +414,7 @@ def _search_and_decide(todo: list[_Item], cfg: StoryConfig) -> Generator[Op, Any
         )
     near_by = yield from _band_search(usable, cfg)
     _decide(todo, exact_docs, near_by, cfg)
+    index_bands(usable, near_by)
 
 
 def _decide(
@@ -405,6 +476,16 @@ def _write_flow(
         )
         won = yield Find(cfg.bands_collection, {"_id": {"$in": [it.key for it in todo]}}, {"story_id": 1})
         won_by = {d["_id"]: d["story_id"] for d in won}
+        lost = {it.key for it in todo if won_by.get(it.key, it.story_id) != it.story_id}
+        if lost:  # bands borrowed from an entry another writer indexed in another story go back
+            yield Write(
+                cfg.bands_collection,
+                [
+                    UpdateOne({"_id": it.key}, {"$addToSet": {"bands": {"$each": list(it.borrowed)}}})
+                    for it in todo
+                    if it.key not in lost and it.lenders & lost
+                ],
+            )
         for it in todo:
             it.story_id = won_by.get(it.key, it.story_id)
         yield Write(cfg.stories_collection, [story_update(it.story_id, it, now) for it in todo])

@@ -92,7 +92,9 @@ def test_one_search_for_a_whole_batch(mongo_db: Any) -> None:
     whole = StoryConfig(update_articles=False, search_batch=100)
     _, few = count_ops(mongo_db, assign_flow(docs[:3], whole))
     _, many = count_ops(mongo_db, assign_flow(docs[3:80], whole))
-    assert many == few, (few, many)
+    # A search's second query (the stories of what the first found) is skipped when the first finds
+    # nothing, as for the first articles of an empty store.
+    assert many["write"] == few["write"] and few["find"] <= many["find"] <= few["find"] + 1, (few, many)
     _, grouped = count_ops(
         mongo_db, assign_flow(docs[80:], StoryConfig(update_articles=False, search_batch=4))
     )
