@@ -116,7 +116,7 @@ class Run:
 
     @property
     def engine(self) -> float:
-        return max(s.get("elapsed_time_seconds", 0.0) for s in self.stats.values())
+        return max(float(s.get("elapsed_time_seconds", 0.0)) for s in self.stats.values())
 
     def costs(self) -> str:
         store = (
@@ -183,6 +183,11 @@ def run(spiders: list[str], name: str, tmp: Path, extra: list[str]) -> Run:
 
 
 def _commit() -> str:
+    """The commit measured; a copy of the tree (`git archive`, to keep it still while others work)
+    names its commit in BENCH_COMMIT."""
+    if os.environ.get("BENCH_COMMIT"):
+        return os.environ["BENCH_COMMIT"]
+
     def git(*args: str) -> str:
         return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True).stdout.strip()
 
@@ -203,6 +208,7 @@ def main() -> int:
     parser.add_argument(
         "-s", "--set", action="append", default=[], help="NAME=VALUE: a setting for both runs"
     )
+    parser.add_argument("--no-crawl", action="store_true", help="the ingest only (no baseline, no ratio)")
     args = parser.parse_args()
     from crawler import settings
 
@@ -211,7 +217,9 @@ def main() -> int:
     )
     overrides = [x for pair in args.set for x in ("-s", pair)]
     print(f"commit      {_commit()}")
-    chosen = " ".join([f"ARCHIVE_MAX_IN_FLIGHT={settings.ARCHIVE_MAX_IN_FLIGHT}", *args.set])
+    chosen = f"ARCHIVE_MAX_IN_FLIGHT={settings.ARCHIVE_MAX_IN_FLIGHT}" + "".join(
+        f", -s {x}" for x in args.set
+    )
     print(f"machine     {os.cpu_count()} cores, EXTRACTION_WORKERS={settings.EXTRACTION_WORKERS}, "
           f"{chosen}; load {_load()} at the start")  # fmt: skip
     pages = build_pages(corpora, args.records)
@@ -222,10 +230,12 @@ def main() -> int:
         rates = {reader: read_rate(warc, reader) for reader in ("fastwarc", "warcio")}
         ingest = run(["archive"], "ingest", tmp, ["-a", f"paths={warc}", *overrides])
         load_between = _load()
-        site = ReplaySite(pages)
-        with ReplayServer(site) as replay:
-            crawl = run(site.outlets, "crawl", tmp, ["--replay-url", replay.url, *overrides])
-    records, fetched = ingest.total("ingest/records"), crawl.total("/fetched")
+        crawl = None
+        if not args.no_crawl:
+            site = ReplaySite(pages)
+            with ReplayServer(site) as replay:
+                crawl = run(site.outlets, "crawl", tmp, ["--replay-url", replay.url, *overrides])
+    records = ingest.total("ingest/records")
     bodies = len({p.original_url or p.url for p in pages})
     print(f"corpus      {', '.join(corpora)}; {len(pages)} records in one .warc.gz, {bodies} distinct pages")
     print(f"reader      fastwarc {rates['fastwarc']:.0f} records/s, warcio {rates['warcio']:.0f} records/s "
@@ -235,6 +245,10 @@ def main() -> int:
           f"-> {records / ingest.seconds:.1f} records/s; engine {ingest.engine:.1f} s "
           f"-> {records / ingest.engine:.1f} records/s")  # fmt: skip
     print(f"            {ingest.costs()}")
+    if crawl is None:
+        print(f"load        {load_between} after the ingest (1, 5, 15 min)")
+        return 0
+    fetched = crawl.total("/fetched")
     print(f"crawl       {fetched} article pages fetched, stored new {crawl.total('mongo/new')}; wall "
           f"{crawl.seconds:.1f} s -> {fetched / crawl.seconds:.1f} pages/s; engine {crawl.engine:.1f} s "
           f"-> {fetched / crawl.engine:.1f} pages/s")  # fmt: skip
