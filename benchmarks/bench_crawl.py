@@ -86,7 +86,7 @@ def _measured(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> 
 
 
 def baseline(replay_url: str, urls: list[str], tmp: Path) -> Run:
-    folder = tmp / f"baseline-{len(urls)}"
+    folder = tmp / f"baseline-{len(urls)}-{time.monotonic_ns()}"
     folder.mkdir()
     listing = folder / "urls.tsv"
     listing.write_text(
