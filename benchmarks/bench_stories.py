@@ -526,10 +526,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+# The fill writes in minutes what a crawl writes in months. With SecantusDB's default oplog (pruned
+# past 100,000 entries or one hour) every write then prunes, and each prune walks past the entries
+# pruned before it: a 2,000-entry delete took over 15 minutes at 50k stored articles (2026-12-03).
+# The run keeps its whole oplog instead (~1 GB at 200k), so what is timed is story assignment.
+OPLOG_KEPT = ["--oplog-max-entries", "1000000000", "--oplog-retention-seconds", "1000000000"]
+
+
 def start_server(folder: Path) -> tuple[str, subprocess.Popen[bytes]]:
     port = _free_port()
     exe = Path(sys.executable).with_name("secantusd-py")
-    cmd = [str(exe), "--host", "127.0.0.1", "--port", str(port), "--storage-path", str(folder)]
+    cmd = [str(exe), "--host", "127.0.0.1", "--port", str(port), "--storage-path", str(folder), *OPLOG_KEPT]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     uri = f"mongodb://127.0.0.1:{port}/"
     deadline = time.monotonic() + 30
