@@ -64,6 +64,15 @@ class ArchiveSpider(scrapy.Spider):
     """Ingest WARC files, `.warc.gz` files and saved `.html` pages (and folders of them)."""
 
     name = "archive"
+    # read from the settings in from_crawler
+    url_from: UrlFrom
+    lang: str
+    max_in_flight: int
+    skip_stored: bool
+    batch_size: int
+    report_every: float
+    max_size: int
+    articles: str
 
     def __init__(
         self,

@@ -17,6 +17,7 @@ from lxml import etree
 
 from crawler.archives.records import Record, Skipped, url_problem
 from crawler.archives.warc import read_warc
+from crawler.extraction.xpath import strings
 from crawler.items import FetchedPage
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
@@ -67,6 +68,10 @@ def read_manifest(path: Path) -> dict[Path, str]:
     return urls
 
 
+_CANONICAL = strings("//link[contains(concat(' ', normalize-space(@rel), ' '), ' canonical ')]/@href")
+_OG_URL = strings("//meta[@property='og:url']/@content")
+
+
 def head_urls(body: bytes) -> tuple[str | None, str | None]:
     """The page's `<link rel=canonical>` and `og:url`, when present."""
     try:
@@ -75,8 +80,7 @@ def head_urls(body: bytes) -> tuple[str | None, str | None]:
         return None, None
     if tree is None:
         return None, None
-    canonical = tree.xpath("//link[contains(concat(' ', normalize-space(@rel), ' '), ' canonical ')]/@href")
-    og = tree.xpath("//meta[@property='og:url']/@content")
+    canonical, og = _CANONICAL(tree), _OG_URL(tree)
     return (str(canonical[0]).strip() or None) if canonical else None, (
         (str(og[0]).strip() or None) if og else None
     )
