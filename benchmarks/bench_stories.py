@@ -244,10 +244,9 @@ def doc(i: int, outlet: str, when: datetime, body: str) -> dict[str, Any]:
 class Store:
     """Fills the store the way assignment leaves it, and times and undoes probes."""
 
-    def __init__(
-        self, db: Any, args: argparse.Namespace, config: StoryConfig, server_pid: int | None
-    ) -> None:
-        self.db, self.args, self.cfg, self.server_pid = db, args, config, server_pid
+    def __init__(self, daemon: Daemon, args: argparse.Namespace, config: StoryConfig) -> None:
+        self.daemon, self.args, self.cfg = daemon, args, config
+        self.db = daemon.database()
         self.texts = Texts(args.seed)
         self.synth = Synthetic(args.seed, Calibration.measure(Texts(args.seed + 1), args.calibration))
         self.rng = random.Random(args.seed + 2)
@@ -315,9 +314,12 @@ class Store:
         return out
 
     def fill_synthetic(self, n: int) -> None:
-        for it in self.synthetic(n):
-            self.add(it)
-        self.flush()
+        for at in range(0, n, RESTART_EVERY):
+            for it in self.synthetic(min(RESTART_EVERY, n - at)):
+                self.add(it)
+            self.flush()
+            if n - at > RESTART_EVERY:
+                self.db = self.daemon.restart()
 
     def fill_text(self, n: int) -> None:
         """Real text: the days the probe reprints from."""
@@ -429,6 +431,7 @@ class Store:
         return [len(s["articles"]) for s in found]
 
     def run_probe(self, docs: list[dict[str, Any]], source_of: dict[str, str | None]) -> ProbeResult:
+        self.db = self.daemon.restart()
         bands = self.db[self.cfg.bands_collection]
         stories = self.db[self.cfg.stories_collection]
         merges = self.db[self.cfg.merges_collection]
@@ -445,15 +448,16 @@ class Store:
             elapsed = used = 0.0
             results = []
             for at in range(0, len(docs), self.args.batch):
-                t, c = time.perf_counter(), time.process_time() + server_cpu(self.server_pid)
+                t, c = time.perf_counter(), time.process_time() + self.daemon.cpu()
                 results += assign_stories(self.db, docs[at : at + self.args.batch], self.cfg)
                 elapsed += time.perf_counter() - t
-                used += time.process_time() + server_cpu(self.server_pid) - c
+                used += time.process_time() + self.daemon.cpu() - c
             rounds.append(1000 * elapsed / len(docs))
             cpu.append(1000 * used / len(docs))
             decisions.append([(r.story_id, r.kind) for r in results])
             # Undo: the store is as before the probe, so every round (and the next size) starts alike.
-            bands.delete_many({"_id": {"$in": keys}})
+            for at in range(0, len(keys), 100):  # small deletes: see Daemon
+                bands.delete_many({"_id": {"$in": keys[at : at + 100]}})
             ops: list[Any] = []
             for sid in sorted({r.story_id for r in results}):
                 if sid in snapshot:
@@ -520,34 +524,93 @@ class ProbeResult:
 # -- the server and the report -------------------------------------------------------------------
 
 
+# The fill writes in minutes what a crawl writes in months. With SecantusDB's default oplog (pruned
+# past 100,000 entries or one hour) every write then prunes the oldest entries.
+OPLOG_KEPT = ["--oplog-max-entries", "1000000000", "--oplog-retention-seconds", "1000000000"]
+RESTART_EVERY = 25_000  # filler articles between restarts of the daemon (see Daemon)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-# The fill writes in minutes what a crawl writes in months. With SecantusDB's default oplog (pruned
-# past 100,000 entries or one hour) every write then prunes, and each prune walks past the entries
-# pruned before it: a 2,000-entry delete took over 15 minutes at 50k stored articles (2026-12-03).
-# The run keeps its whole oplog instead (~1 GB at 200k), so what is timed is story assignment.
-OPLOG_KEPT = ["--oplog-max-entries", "1000000000", "--oplog-retention-seconds", "1000000000"]
+class Daemon:
+    """The server the benchmark talks to: a SecantusDB daemon of its own, or `--uri`'s.
 
+    Its own is restarted on the same folder every RESTART_EVERY filler articles and before each
+    probe. Twice a run stopped in a probe's undo at 50k stored articles, every request waiting on the
+    daemon's delete (in WiredTiger, under the oplog's prune) for over 15 minutes; a restart starts
+    from a checkpoint with no session held, and the undo deletes 100 entries at a time.
+    """
 
-def start_server(folder: Path) -> tuple[str, subprocess.Popen[bytes]]:
-    port = _free_port()
-    exe = Path(sys.executable).with_name("secantusd-py")
-    cmd = [str(exe), "--host", "127.0.0.1", "--port", str(port), "--storage-path", str(folder), *OPLOG_KEPT]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    uri = f"mongodb://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+    def __init__(self, uri: str | None, name: str) -> None:
+        self.name = name
+        self.folder = None if uri else Path(tempfile.mkdtemp(prefix="bench_stories_"))
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.peak_mb = 0.0
+        self.uri = uri or self._start()
+        self.client: pymongo.MongoClient[dict[str, Any]] = pymongo.MongoClient(self.uri, tz_aware=True)
+
+    def _start(self) -> str:
+        assert self.folder is not None
+        port = _free_port()
+        exe = Path(sys.executable).with_name("secantusd-py")
+        cmd = [str(exe), "--host", "127.0.0.1", "--port", str(port), "--storage-path", str(self.folder)]
+        self.proc = subprocess.Popen(
+            [*cmd, *OPLOG_KEPT], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    return f"mongodb://127.0.0.1:{port}/"
+            except OSError:
+                time.sleep(0.1)
+        self.proc.terminate()
+        raise SystemExit("SecantusDB did not start")
+
+    def database(self) -> Any:
+        return self.client[self.name]
+
+    def restart(self) -> Any:
+        if self.proc is None:
+            return self.database()
+        self.client.close()
+        self.stop()
+        self.uri = self._start()
+        self.client = pymongo.MongoClient(self.uri, tz_aware=True)
+        return self.database()
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.peak_mb = max(self.peak_mb, _status_mb(self.proc.pid, "VmHWM"))
+            self.proc.terminate()
+            self.proc.wait(timeout=300)
+
+    def close(self) -> None:
+        self.client.close()
+        if self.proc is None:
+            return
+        self.stop()
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def cpu(self) -> float:
+        """CPU seconds the server has used (user + system), 0 when it is not ours to read."""
+        if self.proc is None:
+            return 0.0
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return uri, proc
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
-            time.sleep(0.1)
-    proc.terminate()
-    raise SystemExit("SecantusDB did not start")
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def peak_rss(self) -> str:
+        if self.proc is None:
+            return "-"
+        return f"{max(self.peak_mb, _status_mb(self.proc.pid, 'VmHWM')):.0f}"
 
 
 def _status_mb(pid: int | str, field: str) -> float:
@@ -560,22 +623,9 @@ def _status_mb(pid: int | str, field: str) -> float:
     return float("nan")
 
 
-def server_cpu(pid: int | None) -> float:
-    """CPU seconds the server has used (user + system), 0 when it is not ours to read."""
-    if pid is None:
-        return 0.0
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def memory(proc: subprocess.Popen[bytes] | None) -> str:
-    """Peak RSS so far of this process and of the server (VmHWM)."""
-    client = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    server = f"{_status_mb(proc.pid, 'VmHWM'):.0f}" if proc is not None else "-"
-    return f"{client:.0f}/{server}"
+def memory(daemon: Daemon) -> str:
+    """Peak RSS so far of this process and of the server (VmHWM, the highest of its restarts)."""
+    return f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}/{daemon.peak_rss()}"
 
 
 def fingerprint_ms(docs: list[dict[str, Any]]) -> float:
@@ -633,77 +683,67 @@ def main(argv: list[str] | None = None) -> int:
     args.sizes = sorted(args.sizes)
 
     t_all = time.perf_counter()
-    folder = proc = None
-    uri = args.uri
-    if not uri:
-        folder = Path(tempfile.mkdtemp(prefix="bench_stories_"))
-        uri, proc = start_server(folder)
     config = StoryConfig(update_articles=False)  # the article store is not part of this measurement
+    daemon = Daemon(args.uri, f"bench_stories_{os.getpid()}")
     try:
-        with pymongo.MongoClient(uri, tz_aware=True) as client:
-            db = client[f"bench_stories_{os.getpid()}"]
-            ensure_story_indexes(db, config)
-            store = Store(db, args, config, proc.pid if proc is not None else None)
+        ensure_story_indexes(daemon.database(), config)
+        store = Store(daemon, args, config)
+        print(
+            f"server {daemon.uri}; {args.per_day}/day, filler {args.reprint_rate:.0%} reprints, "
+            f"probe {args.probe} (70% originals, 20% reprints of stored stories, 10% of the probe's), "
+            f"batch {args.batch}, {args.rounds} rounds, window ±{config.window_days} days; load {load()}",
+            flush=True,
+        )
+        print(
+            "\n| stored | fill s | ms/article, each round | median | ×first | CPU ms/article | ×first "
+            "| fingerprint ms | checks | peak RSS MB client/server |"
+        )
+        print("|---|---|---|---|---|---|---|---|---|---|")
+        by_size: dict[int, ProbeResult] = {}
+        for size in args.sizes:
+            fill = store.fill_to(size)
+            docs, source_of = store.mixed_probe(args.probe)
+            res = by_size[size] = store.run_probe(docs, source_of)
             print(
-                f"server {uri}; {args.per_day}/day, filler {args.reprint_rate:.0%} reprints, "
-                f"probe {args.probe} (70% originals, 20% reprints of stored stories, 10% of the probe's), "
-                f"batch {args.batch}, {args.rounds} rounds, window ±{config.window_days} days; load {load()}",
+                f"| {store.count:,} | {fill:.0f} | {cells(res, by_size[args.sizes[0]])} "
+                f"| {fingerprint_ms(docs[:200]):.1f} | {res.checks()} | {memory(daemon)} |",
                 flush=True,
             )
+        t = time.perf_counter()
+        made = store.add_clusters(args.clusters, args.cluster_stories, args.cluster_days)
+        print(
+            f"\nclusters: {args.cluster_stories} stories of each size among {args.cluster_days} days "
+            f"of filler ({time.perf_counter() - t:.0f} s), store now {store.count:,}; "
+            "probe: one new reprint of each story"
+        )
+        print(
+            "\n| members | stored min/mean/max | ms/article, each round | median | ×first "
+            "| CPU ms/article | ×first | checks |"
+        )
+        print("|---|---|---|---|---|---|---|---|")
+        by_cluster: dict[int, ProbeResult] = {}
+        for c in args.clusters:
+            sizes = store.members(store.story_of[k] for k, _ in made[c])
+            docs, source_of = store.cluster_probe(made[c])
+            res = by_cluster[c] = store.run_probe(docs, source_of)
             print(
-                "\n| stored | fill s | ms/article, each round | median | ×first | CPU ms/article | ×first "
-                "| fingerprint ms | checks | peak RSS MB client/server |"
+                f"| {c} | {min(sizes)}/{statistics.mean(sizes):.1f}/{max(sizes)} "
+                f"| {cells(res, by_cluster[args.clusters[0]])} | {res.checks()} |",
+                flush=True,
             )
-            print("|---|---|---|---|---|---|---|---|---|---|")
-            by_size: dict[int, ProbeResult] = {}
-            for size in args.sizes:
-                fill = store.fill_to(size)
-                docs, source_of = store.mixed_probe(args.probe)
-                res = by_size[size] = store.run_probe(docs, source_of)
-                print(
-                    f"| {store.count:,} | {fill:.0f} | {cells(res, by_size[args.sizes[0]])} "
-                    f"| {fingerprint_ms(docs[:200]):.1f} | {res.checks()} | {memory(proc)} |",
-                    flush=True,
-                )
-            t = time.perf_counter()
-            made = store.add_clusters(args.clusters, args.cluster_stories, args.cluster_days)
-            print(
-                f"\nclusters: {args.cluster_stories} stories of each size among {args.cluster_days} days "
-                f"of filler ({time.perf_counter() - t:.0f} s), store now {store.count:,}; "
-                "probe: one new reprint of each story"
-            )
-            print(
-                "\n| members | stored min/mean/max | ms/article, each round | median | ×first "
-                "| CPU ms/article | ×first | checks |"
-            )
-            print("|---|---|---|---|---|---|---|---|")
-            by_cluster: dict[int, ProbeResult] = {}
-            for c in args.clusters:
-                sizes = store.members(store.story_of[k] for k, _ in made[c])
-                docs, source_of = store.cluster_probe(made[c])
-                res = by_cluster[c] = store.run_probe(docs, source_of)
-                print(
-                    f"| {c} | {min(sizes)}/{statistics.mean(sizes):.1f}/{max(sizes)} "
-                    f"| {cells(res, by_cluster[args.clusters[0]])} | {res.checks()} |",
-                    flush=True,
-                )
-            lo, hi = args.sizes[0], args.sizes[-1]
-            c0, c1 = args.clusters[0], args.clusters[-1]
-            print()
-            print(verdict(f"store {hi:,} vs {lo:,}", by_size[hi], by_size[lo]))
-            print(verdict(f"cluster of {c1} vs {c0}", by_cluster[c1], by_cluster[c0]))
-            print(
-                f"peak RSS client/server {memory(proc)} MB; load {load()}; "
-                f"total {time.perf_counter() - t_all:.0f} s"
-            )
-            if proc is None:
-                client.drop_database(db.name)
+        lo, hi = args.sizes[0], args.sizes[-1]
+        c0, c1 = args.clusters[0], args.clusters[-1]
+        print()
+        print(verdict(f"store {hi:,} vs {lo:,}", by_size[hi], by_size[lo]))
+        print(verdict(f"cluster of {c1} vs {c0}", by_cluster[c1], by_cluster[c0]))
+        print(
+            f"peak RSS client/server {memory(daemon)} MB; load {load()}; "
+            f"total {time.perf_counter() - t_all:.0f} s"
+        )
+        if daemon.proc is None:
+            daemon.client.drop_database(daemon.name)
     finally:
-        if proc is not None:
-            proc.terminate()
-            proc.wait(timeout=30)
-        if folder is not None:
-            shutil.rmtree(folder, ignore_errors=True)
+        daemon.close()
     return 0
 
 
