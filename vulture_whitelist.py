@@ -101,6 +101,8 @@ site.ReplaySite.hits_for
 measure.peak_rss_mb  # memory of a crawl's process tree: tests/faults, benchmarks/bench_crawl.py
 measure.TreeSampler
 measure.TreeSampler.peak_mb
+measure.store_figures  # the embedded store's memory and CPU: benchmarks/bench_crawl.py, bench_ingest.py
+measure.stop_store_servers
 breaker.CircuitBreaker.is_open  # its state, whose transitions tests/crawler/store/test_breaker.py checks
 embedded.running_server_uri  # the shared server's lifecycle: tests/crawler/store/test_embedded.py
 embedded.stop_server

@@ -22,12 +22,10 @@ crawl's process tree (extraction workers included) and of the store server.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import math
 import os
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -42,10 +40,9 @@ sys.path.insert(0, str(REPO))
 
 from crawler.replay import ReplayServer, ReplaySite, load_corpus, repeated  # noqa: E402
 from crawler.replay.corpus import shared_fixtures_dir  # noqa: E402
-from crawler.replay.measure import TreeSampler, cpu_seconds, peak_rss_mb  # noqa: E402
+from crawler.replay.measure import TreeSampler, stop_store_servers, store_figures  # noqa: E402
 from crawler.replay.middleware import replay_url_for  # noqa: E402
 from crawler.replay.run import REPLAY_SETTINGS  # noqa: E402
-from crawler.store.embedded import read_record  # noqa: E402
 
 VNNEWS = "vnnews: every feature on → SecantusDB"
 VNNEWS_NO_STORIES = "vnnews, story assignment off"
@@ -119,15 +116,9 @@ def vnnews(
     try:
         seconds, rss, cpu = _measured(command, REPO, env, home / "log.txt")
         stats: dict[str, dict[str, Any]] = json.loads(out.read_text())
-        record = next((read_record(p.parent) for p in home.rglob("server.json")), None)
-        store_rss = peak_rss_mb(record["pid"]) if record else None
-        store_cpu = cpu_seconds(record["pid"]) if record else None
+        store_rss, store_cpu = store_figures(home)
     finally:
-        for server in home.rglob("server.json"):  # the store outlives its crawl; stop it now
-            record = read_record(server.parent)
-            if record:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(record["pid"], signal.SIGTERM)
+        stop_store_servers(home)  # the store outlives its crawl
     stored = sum(s.get("mongo/new", 0) for s in stats.values())
     name = VNNEWS if stories else VNNEWS_NO_STORIES
     return Run(name, urls, seconds, stored, rss, cpu, store_rss, store_cpu)

@@ -22,11 +22,9 @@ both runs (docs/ingest.md, "Measured").
 from __future__ import annotations
 
 import argparse
-import contextlib
 import io
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -46,8 +44,7 @@ from warcio.warcwriter import WARCWriter  # noqa: E402
 
 from crawler.replay import ReplayPage, ReplayServer, ReplaySite, load_corpus, repeated  # noqa: E402
 from crawler.replay.corpus import shared_fixtures_dir  # noqa: E402
-from crawler.replay.measure import TreeSampler, cpu_seconds, peak_rss_mb  # noqa: E402
-from crawler.store.embedded import read_record  # noqa: E402
+from crawler.replay.measure import TreeSampler, stop_store_servers, store_figures  # noqa: E402
 
 READER_ROUNDS = 3  # reads of the WARC per reader; the best round counts (the machine is shared)
 RUN_TIMEOUT = 3 * 3600.0  # seconds one run may take before it is killed and the benchmark fails
@@ -169,15 +166,9 @@ def run(spiders: list[str], name: str, tmp: Path, extra: list[str]) -> Run:
             raise SystemExit(
                 f"{' '.join(command[2:5])} exited {code}:\n{log.read_text(errors='replace')[-3000:]}"
             )
-        record = next((read_record(p.parent) for p in home.rglob("server.json")), None)
-        store_rss = peak_rss_mb(record["pid"]) if record else None
-        store_cpu = cpu_seconds(record["pid"]) if record else None
+        store_rss, store_cpu = store_figures(home)
     finally:
-        for server in home.rglob("server.json"):  # the store outlives its run; stop it now
-            record = read_record(server.parent)
-            if record:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(record["pid"], signal.SIGTERM)
+        stop_store_servers(home)  # the store outlives its run
     stats = json.loads(out.read_text())
     return Run(seconds, stats, sampler.peak_mb, largest, sampler.cpu_seconds, store_rss, store_cpu)
 

@@ -7,9 +7,13 @@ so it is sampled from /proc while the crawl runs.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import threading
 from pathlib import Path
+
+from crawler.store.embedded import read_record
 
 MIB = 1024 * 1024
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
@@ -87,3 +91,21 @@ class TreeSampler(threading.Thread):
     @property
     def cpu_seconds(self) -> float:
         return sum(self.cpu.values())
+
+
+def store_figures(home: Path) -> tuple[float | None, float | None]:
+    """(peak RSS in MB, CPU seconds) of the embedded store server a run under `home` started: it is
+    nobody's child (crawler/store/embedded.py), so no rusage counts it."""
+    record = next((read_record(p.parent) for p in home.rglob("server.json")), None)
+    if record is None:
+        return None, None
+    return peak_rss_mb(record["pid"]), cpu_seconds(record["pid"])
+
+
+def stop_store_servers(home: Path) -> None:
+    """Stop the embedded store servers of a finished run now, not after their idle time."""
+    for server in home.rglob("server.json"):
+        record = read_record(server.parent)
+        if record:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(record["pid"], signal.SIGTERM)
