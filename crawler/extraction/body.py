@@ -360,21 +360,49 @@ def trafilatura_body(tree: HtmlElement, rules: Rules, url: str) -> list[Para]:
     return [Para(squash(line)) for line in text.split("\n") if squash(line)]
 
 
+# Elements whose content is never visible text.
+_INVISIBLE = frozenset(("script", "style", "noscript", "template"))
+
+
+def _raw_text(node: HtmlElement, cache: dict[HtmlElement, str] | None) -> str:
+    """`element_text` before squashing: text and tails in order, a space on each side of a block or br."""
+    if cache is not None and (raw := cache.get(node)) is not None:
+        return raw
+    parts = [node.text or ""]
+    for child in node:
+        tag = child.tag
+        if isinstance(tag, str) and tag not in _INVISIBLE:
+            if tag in BLOCKS or tag == "br":
+                parts += (" ", _raw_text(child, cache), " ")
+            else:
+                parts.append(_raw_text(child, cache))
+        parts.append(child.tail or "")
+    raw = "".join(parts)
+    if cache is not None:
+        cache[node] = raw
+    return raw
+
+
 def element_text(el: HtmlElement | None) -> str:
     """Visible text of one element, whitespace collapsed; script and style content ignored."""
-    if el is None:
-        return ""
-    parts: list[str] = []
+    return "" if el is None else squash(_raw_text(el, None))
 
-    def visit(node: HtmlElement) -> None:
-        parts.append(node.text or "")
-        for child in node:
-            if isinstance(child.tag, str) and child.tag not in ("script", "style", "noscript", "template"):
-                spaced = child.tag in BLOCKS or child.tag == "br"
-                parts.append(" " if spaced else "")
-                visit(child)
-                parts.append(" " if spaced else "")
-            parts.append(child.tail or "")
 
-    visit(el)
-    return squash("".join(parts))
+class ElementTexts:
+    """`element_text` for the elements of one page's tree, each subtree read once.
+
+    The generic layer asks for the text of nested boxes (every div around the headline, each date
+    candidate and the box around it) many times over; the tree must not change while this is in use.
+    """
+
+    def __init__(self) -> None:
+        self._raw: dict[HtmlElement, str] = {}
+        self._text: dict[HtmlElement, str] = {}
+
+    def __call__(self, el: HtmlElement | None) -> str:
+        if el is None:
+            return ""
+        text = self._text.get(el)
+        if text is None:
+            text = self._text[el] = squash(_raw_text(el, self._raw))
+        return text

@@ -19,7 +19,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.extraction import patterns as pt
-from crawler.extraction.body import BLOCKS, element_text
+from crawler.extraction.body import BLOCKS, ElementTexts, element_text
 from crawler.extraction.vietnamese import fold, squash
 
 # A headline has at least this many characters: shorter h1s are logos and section names.
@@ -108,8 +108,9 @@ class DateText:
 class Layout:
     """The generic layer's reading of one parsed page; each part is found once, when first asked for."""
 
-    def __init__(self, tree: HtmlElement, titles: tuple[str, ...]) -> None:
+    def __init__(self, tree: HtmlElement, titles: tuple[str, ...], texts: ElementTexts | None = None) -> None:
         self.tree = tree
+        self.text = texts if texts is not None else ElementTexts()
         body = tree.find("body")
         self.root: HtmlElement = body if body is not None else tree
         self.titles = tuple(t for t in titles if t)
@@ -164,7 +165,7 @@ class Layout:
             is_h1 = el.tag == "h1"
             if not is_h1 and el.tag not in pt.TITLE_TAGS:
                 continue
-            text = element_text(el)
+            text = self.text(el)
             if not MIN_HEADLINE_CHARS <= len(text) <= MAX_HEADLINE_CHARS:
                 continue
             like = max((_likeness(text, t) for t in self.titles), default=0.0)
@@ -226,7 +227,7 @@ class Layout:
             hints = hints_of(el) or ""
             if el.tag not in pt.LEAD_TAGS or not pt.LEAD_HINT.search(hints) or pt.NOT_LEAD.search(hints):
                 continue
-            if LEAD_MIN_CHARS <= len(element_text(el)) <= LEAD_MAX_CHARS:
+            if LEAD_MIN_CHARS <= len(self.text(el)) <= LEAD_MAX_CHARS:
                 return el
         first = self.first_paragraph
         if first is not None and (_all_bold(first) or self._before_body(first)):
@@ -241,7 +242,7 @@ class Layout:
             return False
         if any(a is container for a in el.iterancestors()):
             return False
-        return self.order[el] < self.order[container] and not pt.DATE_DAY.search(element_text(el))
+        return self.order[el] < self.order[container] and not pt.DATE_DAY.search(self.text(el))
 
     @cached_property
     def first_paragraph(self) -> HtmlElement | None:
@@ -249,7 +250,7 @@ class Layout:
         for el in self._after_headline(MAX_LEAD_DISTANCE):
             if el.tag not in _LEAD_BLOCK_TAGS or self._has_block(el):
                 continue
-            if len(element_text(el).split()) >= LEAD_MIN_WORDS:
+            if len(self.text(el).split()) >= LEAD_MIN_WORDS:
                 return el
         return None
 
@@ -275,7 +276,7 @@ class Layout:
             if el in self.excluded or el.tag in _SKIP_TAGS or self._in_link(el):
                 continue
             hinted = el.tag == "time" or pt.DATE_HINT.search(hints_of(el) or "") is not None
-            text = element_text(el)
+            text = self.text(el)
             if len(text) > (MAX_DATE_CHARS if hinted else MAX_BARE_DATE_CHARS) or not pt.DATE_DAY.search(
                 text
             ):
@@ -311,7 +312,11 @@ class Layout:
         """A date in a small box with a long link is the linked article's date (a related item)."""
         block = self._block_owner(el)
         for box in (block, block.getparent()):
-            if box is not None and len(element_text(box)) <= RELATED_ITEM_CHARS and _has_long_link(box):
+            if (
+                box is not None
+                and len(self.text(box)) <= RELATED_ITEM_CHARS
+                and _has_long_link(box, self.text)
+            ):
                 return True
         return False
 
@@ -326,7 +331,7 @@ class Layout:
                 continue
             if any(a in found for a in el.iterancestors()) or not self._near_article(el):
                 continue
-            text = element_text(el) or squash(el.get("content"))
+            text = self.text(el) or squash(el.get("content"))
             if 2 <= len(text) <= MAX_BYLINE_CHARS:
                 found.append(el)
         return found
@@ -396,7 +401,7 @@ class Layout:
             if not any(a.tag == "nav" or pt.MENU_HINT.search(hints_of(a) or "") for a in el.iterancestors()):
                 continue  # an active tab or filter, not the site's section menu
             link = el if el.tag == "a" else next(el.iter("a"), None)
-            name = element_text(link) if link is not None else ""
+            name = self.text(link) if link is not None else ""
             if name and len(name.split()) <= MAX_CRUMB_WORDS and not is_home(name) and name not in names:
                 names.append(name)
         return names[:2]
@@ -481,8 +486,8 @@ def link_trail(el: HtmlElement) -> list[str] | None:
     return names
 
 
-def _has_long_link(el: HtmlElement) -> bool:
-    return any(len(element_text(a)) >= RELATED_LINK_CHARS for a in el.iter("a"))
+def _has_long_link(el: HtmlElement, text: ElementTexts) -> bool:
+    return any(len(text(a)) >= RELATED_LINK_CHARS for a in el.iter("a"))
 
 
 def _all_bold(el: HtmlElement) -> bool:

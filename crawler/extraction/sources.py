@@ -13,7 +13,7 @@ from functools import cached_property
 from lxml.html import HtmlElement
 
 from crawler.extraction import patterns as pt
-from crawler.extraction.body import element_text, read_container, trafilatura_body
+from crawler.extraction.body import ElementTexts, element_text, read_container, trafilatura_body
 from crawler.extraction.context import Para
 from crawler.extraction.generic import Layout, hints_of, is_home
 from crawler.extraction.structured import Structured, text_of, types_of
@@ -65,10 +65,11 @@ class Sources:
     rules: Rules
     structured: Structured
     site_names: tuple[str, ...]
+    texts: ElementTexts = field(default_factory=ElementTexts)  # element_text, once per element
 
     @cached_property
     def layout(self) -> Layout:
-        return Layout(self.tree, self.metadata_titles)
+        return Layout(self.tree, self.metadata_titles, self.texts)
 
     @cached_property
     def metadata_titles(self) -> tuple[str, ...]:
@@ -85,7 +86,7 @@ class Sources:
         return self.rules.first("body", self.tree)
 
     def rule_text(self, group: str) -> str:
-        return element_text(self.rules.first(group, self.tree))
+        return self.texts(self.rules.first(group, self.tree))
 
 
 # ---- title
@@ -95,7 +96,7 @@ def rule_title(src: Sources) -> str:
 
 def generic_title(src: Sources) -> str:
     """The headline as shown, without a badge the h1 carries after it ("… Nổi bật", "… Video")."""
-    shown = element_text(src.layout.headline)
+    shown = src.texts(src.layout.headline)
     words = shown.split()
     for title in src.metadata_titles:
         n = len(title.split())
@@ -130,7 +131,7 @@ def generic_lead(src: Sources) -> str:
     if lead is not None:
         hinted = pt.LEAD_HINT.search(hints_of(lead) or "") is not None
         if hinted or not _inside(lead, src.rule_container):
-            return element_text(lead)
+            return src.texts(lead)
         return ""  # the first paragraph of the outlet's own body container is its body
     first = src.layout.first_paragraph
     description = src.structured.first_meta("og:description", "description", "twitter:description")
@@ -138,7 +139,7 @@ def generic_lead(src: Sources) -> str:
         return ""
     if _inside(first, src.rule_container) or _inside(first, src.layout.container):
         return ""  # the body's own first paragraph, even where the description copies it
-    shown = element_text(first)
+    shown = src.texts(first)
     return shown if agrees(description, split_dateline(shown)[1]) else ""
 
 
@@ -182,10 +183,10 @@ def trafilatura(src: Sources) -> Body:
 def rule_people(src: Sources) -> Byline:
     byline = Byline()
     for el in src.rules.all("byline", src.tree):
-        byline.merge(parse_byline(element_text(el) or el.get("title", ""), site_names=src.site_names))
+        byline.merge(parse_byline(src.texts(el) or el.get("title", ""), site_names=src.site_names))
     for el in src.rules.all("credit", src.tree):
-        credit = parse_byline(element_text(el), site_names=src.site_names, theo_is_source=True)
-        byline.credit = byline.credit or credit.credit or (squash(element_text(el)).strip("() ") or None)
+        credit = parse_byline(src.texts(el), site_names=src.site_names, theo_is_source=True)
+        byline.credit = byline.credit or credit.credit or (squash(src.texts(el)).strip("() ") or None)
     return byline
 
 
@@ -238,7 +239,7 @@ def _byline_text(el: HtmlElement) -> str:
 def rule_category(src: Sources) -> list[str]:
     names: list[str] = []
     for el in src.rules.all("category", src.tree):
-        name = element_text(el) or squash(el.get("title"))
+        name = src.texts(el) or squash(el.get("title"))
         if name and not is_home(name) and name not in names:
             names.append(name)
     return names
@@ -273,7 +274,7 @@ def generic_menu_section(src: Sources) -> list[str]:
 def rule_tags(src: Sources) -> list[str]:
     tags: list[str] = []
     for el in src.rules.all("tags", src.tree):
-        tag = squash(element_text(el) or el.get("title")).strip(" #,;")
+        tag = squash(src.texts(el) or el.get("title")).strip(" #,;")
         if tag and tag not in tags:
             tags.append(tag)
     return tags
