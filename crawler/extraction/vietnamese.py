@@ -165,10 +165,28 @@ def squash(text: str | None) -> str:
     return " ".join(unicodedata.normalize("NFC", text).replace("\u200b", "").split())
 
 
+class _FoldTable(dict[int, int | str | None]):
+    """`str.translate` table of `fold`, one entry per character met: the letters and digits of the
+    character's canonical decomposition (`ệ` → `e`, `,` → nothing), `đ` and `Đ` read as `d` and `D`.
+
+    Per character is the same as decomposing the whole text: decomposition is per character, and the
+    reordering that follows moves combining marks only, which are never letters or digits.
+    """
+
+    def __missing__(self, key: int) -> int | str | None:
+        char = chr(key)
+        kept = "".join(c for c in unicodedata.normalize("NFD", char) if c.isalnum())
+        value: int | str | None = key if kept == char else kept or None
+        self[key] = value
+        return value
+
+
+_FOLD = _FoldTable({ord("đ"): "d", ord("Đ"): "D"})
+
+
 def fold(text: str) -> str:
     """Lower-case, diacritics and punctuation removed: for comparing names, never for output."""
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in text if c.isalnum() and not unicodedata.combining(c)).lower()
+    return text.translate(_FOLD).lower()
 
 
 _ORG_FOLDS = frozenset(fold(o) for o in ORGANISATIONS)
