@@ -82,17 +82,28 @@ def hints_of(el: HtmlElement) -> str:
     return " ".join(v for a in ("class", "id", "itemprop", "rel", "data-role") if (v := el.get(a)))
 
 
-def _likeness(text: str, other: str) -> float:
+@dataclass(frozen=True)
+class _Compared:
+    """A text as `_likeness` reads it, worked out once: folded, and its case-folded words."""
+
+    folded: str
+    words: frozenset[str]
+
+    @classmethod
+    def of(cls, text: str) -> _Compared:
+        return cls(fold(text), frozenset(text.casefold().split()))
+
+
+def _likeness(text: _Compared, other: _Compared) -> float:
     """1 for the same text (case, diacritics, punctuation ignored), less as they differ."""
-    a, b = fold(text), fold(other)
+    a, b = text.folded, other.folded
     if not a or not b:
         return 0.0
     if a == b:
         return 1.0
     if a in b or b in a:
         return min(CONTAINED_LIKENESS, min(len(a), len(b)) / max(len(a), len(b)) + CONTAINED_BONUS)
-    words_a, words_b = set(text.casefold().split()), set(other.casefold().split())
-    return len(words_a & words_b) / len(words_a | words_b)
+    return len(text.words & other.words) / len(text.words | other.words)
 
 
 @dataclass(eq=False)
@@ -161,6 +172,7 @@ class Layout:
         """The article's headline: the h1 (or title-classed element) most like the page's metadata title."""
         best: tuple[float, int, int] | None = None
         chosen: HtmlElement | None = None
+        titles = [_Compared.of(t) for t in self.titles]
         for el in self.elements:
             is_h1 = el.tag == "h1"
             if not is_h1 and el.tag not in pt.TITLE_TAGS:
@@ -168,7 +180,8 @@ class Layout:
             text = self.text(el)
             if not MIN_HEADLINE_CHARS <= len(text) <= MAX_HEADLINE_CHARS:
                 continue
-            like = max((_likeness(text, t) for t in self.titles), default=0.0)
+            shown = _Compared.of(text)
+            like = max((_likeness(shown, t) for t in titles), default=0.0)
             hinted = is_h1 or pt.TITLE_HINT.search(hints_of(el) or "") is not None
             if like < (HEADLINE_MATCH if hinted else SAME_TEXT):
                 if not is_h1:
