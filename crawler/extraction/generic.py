@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import pairwise
 from urllib.parse import urlsplit
 
@@ -77,9 +77,19 @@ _TRAIL_TAGS = frozenset(("div", "p", "ul", "ol", "nav", "span", "td", "h2", "h3"
 _SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "a", "select", "option", "button"))
 
 
+_HINT_ATTRIBUTES = ("class", "id", "itemprop", "rel", "data-role")
+
+
 def hints_of(el: HtmlElement) -> str:
     """What an element's markup says it is: its class, id, itemprop, rel and data-role, joined by spaces."""
-    return " ".join(v for a in ("class", "id", "itemprop", "rel", "data-role") if (v := el.get(a)))
+    return " ".join(filter(None, map(el.get, _HINT_ATTRIBUTES)))
+
+
+@lru_cache(maxsize=1 << 16)
+def finds(pattern: re.Pattern[str], hints: str) -> bool:
+    """Whether `pattern` is found in `hints`, remembered: a page (and an outlet's pages) repeats a few
+    dozen class names over hundreds of elements."""
+    return pattern.search(hints) is not None
 
 
 @dataclass(frozen=True)
@@ -127,16 +137,23 @@ class Layout:
         self.titles = tuple(t for t in titles if t)
         self.order: dict[HtmlElement, int] = {el: i for i, el in enumerate(self.root.iter(etree.Element))}
         self.elements: list[HtmlElement] = list(self.order)
+        self.hints: dict[HtmlElement, str] = {el: hints_of(el) for el in self.elements}
+
+    def hint(self, el: HtmlElement) -> str:
+        """`hints_of(el)`, read once per element of the body."""
+        hints = self.hints.get(el)
+        return hints if hints is not None else hints_of(el)
 
     # ---- zones and positions
     @cached_property
     def _zones(self) -> list[HtmlElement]:
+        root, hints = self.root, self.hints
         return [
             el
             for el in self.elements
-            if el is not self.root
+            if el is not root
             and el.tag not in _INLINE_TAGS  # an inline link classed "cms-relate" is article text
-            and (el.tag in pt.OUTSIDE_TAGS or pt.OUTSIDE_ARTICLE.search(hints_of(el) or "") is not None)
+            and (el.tag in pt.OUTSIDE_TAGS or finds(pt.OUTSIDE_ARTICLE, hints[el]))
         ]
 
     @cached_property
@@ -182,7 +199,7 @@ class Layout:
                 continue
             shown = _Compared.of(text)
             like = max((_likeness(shown, t) for t in titles), default=0.0)
-            hinted = is_h1 or pt.TITLE_HINT.search(hints_of(el) or "") is not None
+            hinted = is_h1 or finds(pt.TITLE_HINT, self.hints[el])
             if like < (HEADLINE_MATCH if hinted else SAME_TEXT):
                 if not is_h1:
                     continue
@@ -237,8 +254,8 @@ class Layout:
         if self.headline is None:
             return None
         for el in self._after_headline(MAX_HINTED_LEAD_DISTANCE):
-            hints = hints_of(el) or ""
-            if el.tag not in pt.LEAD_TAGS or not pt.LEAD_HINT.search(hints) or pt.NOT_LEAD.search(hints):
+            hints = self.hints[el]
+            if el.tag not in pt.LEAD_TAGS or not finds(pt.LEAD_HINT, hints) or finds(pt.NOT_LEAD, hints):
                 continue
             if LEAD_MIN_CHARS <= len(self.text(el)) <= LEAD_MAX_CHARS:
                 return el
@@ -288,7 +305,7 @@ class Layout:
         for el in self.elements[start : self.order[self.anchor] + MAX_DATE_AFTER]:
             if el in self.excluded or el.tag in _SKIP_TAGS or self._in_link(el):
                 continue
-            hinted = el.tag == "time" or pt.DATE_HINT.search(hints_of(el) or "") is not None
+            hinted = el.tag == "time" or finds(pt.DATE_HINT, self.hints[el])
             text = self.text(el)
             if len(text) > (MAX_DATE_CHARS if hinted else MAX_BARE_DATE_CHARS) or not pt.DATE_DAY.search(
                 text
@@ -338,9 +355,9 @@ class Layout:
     def bylines(self) -> list[HtmlElement]:
         """Author and source elements next to the headline or the end of the body."""
         found: list[HtmlElement] = []
+        hints = self.hints
         for el in self.elements:
-            hints = hints_of(el) or ""
-            if not pt.AUTHOR_HINT.search(hints) or pt.NOT_AUTHOR.search(hints) or el in self.excluded:
+            if not finds(pt.AUTHOR_HINT, hints[el]) or finds(pt.NOT_AUTHOR, hints[el]) or el in self.excluded:
                 continue
             if any(a in found for a in el.iterancestors()) or not self._near_article(el):
                 continue
@@ -364,8 +381,8 @@ class Layout:
         """The section path the page shows, home left out: a breadcrumb, else a category box or a link
         trail next to the headline."""
         for el in self.elements:
-            hints = " ".join((hints_of(el) or "", el.get("itemtype") or "", el.get("aria-label") or ""))
-            if not (pt.BREADCRUMB_HINT.search(hints) or "breadcrumblist" in hints.lower()):
+            hints = " ".join((self.hints[el], el.get("itemtype") or "", el.get("aria-label") or ""))
+            if not (finds(pt.BREADCRUMB_HINT, hints) or "breadcrumblist" in hints.lower()):
                 continue
             if any(a.tag in ("footer", "aside") for a in el.iterancestors()):
                 continue
@@ -391,7 +408,7 @@ class Layout:
 
     def _category_near_headline(self) -> list[str]:
         for el in self._near_headline():
-            if el.tag not in _TRAIL_TAGS or not pt.CATEGORY_HINT.search(hints_of(el) or ""):
+            if el.tag not in _TRAIL_TAGS or not finds(pt.CATEGORY_HINT, self.hints[el]):
                 continue
             if crumbs := _crumbs(el):
                 return crumbs
@@ -409,9 +426,9 @@ class Layout:
         """The menu item the page highlights as its section, when it shows no breadcrumb."""
         names: list[str] = []
         for el in self.elements:
-            if el.tag not in ("li", "a") or not pt.ACTIVE_HINT.search(el.get("class") or ""):
+            if el.tag not in ("li", "a") or not finds(pt.ACTIVE_HINT, el.get("class") or ""):
                 continue
-            if not any(a.tag == "nav" or pt.MENU_HINT.search(hints_of(a) or "") for a in el.iterancestors()):
+            if not any(a.tag == "nav" or finds(pt.MENU_HINT, self.hint(a)) for a in el.iterancestors()):
                 continue  # an active tab or filter, not the site's section menu
             link = el if el.tag == "a" else next(el.iter("a"), None)
             name = self.text(link) if link is not None else ""
@@ -474,7 +491,7 @@ def _in_box(a: HtmlElement, top: HtmlElement) -> bool:
     for ancestor in a.iterancestors():
         if ancestor is top:
             return False
-        if pt.OUTSIDE_ARTICLE.search(hints_of(ancestor) or ""):
+        if finds(pt.OUTSIDE_ARTICLE, hints_of(ancestor)):
             return True
     return False
 
