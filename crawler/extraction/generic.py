@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import pairwise
@@ -85,11 +86,29 @@ def hints_of(el: HtmlElement) -> str:
     return " ".join(filter(None, map(el.get, _HINT_ATTRIBUTES)))
 
 
-@lru_cache(maxsize=1 << 16)
-def finds(pattern: re.Pattern[str], hints: str) -> bool:
-    """Whether `pattern` is found in `hints`, remembered: a page (and an outlet's pages) repeats a few
-    dozen class names over hundreds of elements."""
-    return pattern.search(hints) is not None
+def _remembered(pattern: re.Pattern[str]) -> Callable[[str], bool]:
+    """Whether `pattern` is found in a hints string, remembered per string: a page (and an outlet's
+    pages) repeats a few dozen class names over hundreds of elements."""
+
+    @lru_cache(maxsize=1 << 14)
+    def finds(hints: str) -> bool:
+        return pattern.search(hints) is not None
+
+    return finds
+
+
+# The hint patterns of crawler/extraction/patterns.py as the loops below ask them.
+_OUTSIDE = _remembered(pt.OUTSIDE_ARTICLE)
+_TITLE = _remembered(pt.TITLE_HINT)
+_LEAD = _remembered(pt.LEAD_HINT)
+_NOT_LEAD = _remembered(pt.NOT_LEAD)
+_DATE = _remembered(pt.DATE_HINT)
+_AUTHOR = _remembered(pt.AUTHOR_HINT)
+_NOT_AUTHOR = _remembered(pt.NOT_AUTHOR)
+_BREADCRUMB = _remembered(pt.BREADCRUMB_HINT)
+_CATEGORY = _remembered(pt.CATEGORY_HINT)
+_ACTIVE = _remembered(pt.ACTIVE_HINT)
+_MENU = _remembered(pt.MENU_HINT)
 
 
 @dataclass(frozen=True)
@@ -153,7 +172,7 @@ class Layout:
             for el in self.elements
             if el is not root
             and el.tag not in _INLINE_TAGS  # an inline link classed "cms-relate" is article text
-            and (el.tag in pt.OUTSIDE_TAGS or finds(pt.OUTSIDE_ARTICLE, hints[el]))
+            and (el.tag in pt.OUTSIDE_TAGS or _OUTSIDE(hints[el]))
         ]
 
     @cached_property
@@ -199,7 +218,7 @@ class Layout:
                 continue
             shown = _Compared.of(text)
             like = max((_likeness(shown, t) for t in titles), default=0.0)
-            hinted = is_h1 or finds(pt.TITLE_HINT, self.hints[el])
+            hinted = is_h1 or _TITLE(self.hints[el])
             if like < (HEADLINE_MATCH if hinted else SAME_TEXT):
                 if not is_h1:
                     continue
@@ -255,7 +274,7 @@ class Layout:
             return None
         for el in self._after_headline(MAX_HINTED_LEAD_DISTANCE):
             hints = self.hints[el]
-            if el.tag not in pt.LEAD_TAGS or not finds(pt.LEAD_HINT, hints) or finds(pt.NOT_LEAD, hints):
+            if el.tag not in pt.LEAD_TAGS or not _LEAD(hints) or _NOT_LEAD(hints):
                 continue
             if LEAD_MIN_CHARS <= len(self.text(el)) <= LEAD_MAX_CHARS:
                 return el
@@ -305,7 +324,7 @@ class Layout:
         for el in self.elements[start : self.order[self.anchor] + MAX_DATE_AFTER]:
             if el in self.excluded or el.tag in _SKIP_TAGS or self._in_link(el):
                 continue
-            hinted = el.tag == "time" or finds(pt.DATE_HINT, self.hints[el])
+            hinted = el.tag == "time" or _DATE(self.hints[el])
             text = self.text(el)
             if len(text) > (MAX_DATE_CHARS if hinted else MAX_BARE_DATE_CHARS) or not pt.DATE_DAY.search(
                 text
@@ -357,7 +376,7 @@ class Layout:
         found: list[HtmlElement] = []
         hints = self.hints
         for el in self.elements:
-            if not finds(pt.AUTHOR_HINT, hints[el]) or finds(pt.NOT_AUTHOR, hints[el]) or el in self.excluded:
+            if not _AUTHOR(hints[el]) or _NOT_AUTHOR(hints[el]) or el in self.excluded:
                 continue
             if any(a in found for a in el.iterancestors()) or not self._near_article(el):
                 continue
@@ -382,7 +401,7 @@ class Layout:
         trail next to the headline."""
         for el in self.elements:
             hints = " ".join((self.hints[el], el.get("itemtype") or "", el.get("aria-label") or ""))
-            if not (finds(pt.BREADCRUMB_HINT, hints) or "breadcrumblist" in hints.lower()):
+            if not (_BREADCRUMB(hints) or "breadcrumblist" in hints.lower()):
                 continue
             if any(a.tag in ("footer", "aside") for a in el.iterancestors()):
                 continue
@@ -408,7 +427,7 @@ class Layout:
 
     def _category_near_headline(self) -> list[str]:
         for el in self._near_headline():
-            if el.tag not in _TRAIL_TAGS or not finds(pt.CATEGORY_HINT, self.hints[el]):
+            if el.tag not in _TRAIL_TAGS or not _CATEGORY(self.hints[el]):
                 continue
             if crumbs := _crumbs(el):
                 return crumbs
@@ -426,9 +445,9 @@ class Layout:
         """The menu item the page highlights as its section, when it shows no breadcrumb."""
         names: list[str] = []
         for el in self.elements:
-            if el.tag not in ("li", "a") or not finds(pt.ACTIVE_HINT, el.get("class") or ""):
+            if el.tag not in ("li", "a") or not _ACTIVE(el.get("class") or ""):
                 continue
-            if not any(a.tag == "nav" or finds(pt.MENU_HINT, self.hint(a)) for a in el.iterancestors()):
+            if not any(a.tag == "nav" or _MENU(self.hint(a)) for a in el.iterancestors()):
                 continue  # an active tab or filter, not the site's section menu
             link = el if el.tag == "a" else next(el.iter("a"), None)
             name = self.text(link) if link is not None else ""
@@ -491,7 +510,7 @@ def _in_box(a: HtmlElement, top: HtmlElement) -> bool:
     for ancestor in a.iterancestors():
         if ancestor is top:
             return False
-        if finds(pt.OUTSIDE_ARTICLE, hints_of(ancestor)):
+        if _OUTSIDE(hints_of(ancestor)):
             return True
     return False
 
