@@ -36,12 +36,23 @@ ARTICLE_RUN_SENTENCES = 3
 HEADLINE_MIN_WORDS = 4
 _SENTENCE_END = re.compile(r"[.!?…:;\"”)](?:\s|$)")
 
-# Markers only interstitials carry, and words an article may also contain (weak: need no article signs).
-_CHALLENGE_MARKERS = re.compile(
-    r"just a moment\.\.\.|checking your browser|cf-browser-verification|challenge-platform|cf_chl_opt|"
-    r"attention required! \| cloudflare|ddos protection by|_incapsula_resource",
-    re.IGNORECASE,
+# Markers only interstitials carry (any case), and words an article may also contain (weak: need no
+# article signs).
+_CHALLENGE_PHRASES = (
+    "just a moment...",
+    "checking your browser",
+    "cf-browser-verification",
+    "challenge-platform",
+    "cf_chl_opt",
+    "attention required! | cloudflare",
+    "ddos protection by",
+    "_incapsula_resource",
 )
+_CHALLENGE_MARKERS = re.compile("|".join(map(re.escape, _CHALLENGE_PHRASES)), re.IGNORECASE)
+_ASCII_CHALLENGE_PHRASES = tuple(p.lower().encode("ascii") for p in _CHALLENGE_PHRASES)
+# The characters outside ASCII that a case-insensitive regex matches to an ASCII letter: ſ (s),
+# K (Kelvin sign, k), İ and ı (i).
+_ASCII_CASE_TWINS = "\u017f\u212a\u0130\u0131"
 _WEAK_MARKERS = re.compile(
     r"please enable (?:javascript|cookies)|verify you are (?:a )?human|are you a robot|"
     r"xác minh bạn là người|access denied|captcha",
@@ -106,10 +117,25 @@ def detect_challenge(tree: HtmlElement, raw_text: str, visible: int, looks_like_
     if _CHALLENGE_TITLES.match(title) and visible < CHALLENGE_MAX_VISIBLE:
         return f"bot challenge page ({title!r})"
     head = raw_text[:CHALLENGE_SCAN_CHARS]
-    marker = _CHALLENGE_MARKERS.search(head) if visible < CHALLENGE_MAX_VISIBLE else None
+    marker = _challenge_marker(head) if visible < CHALLENGE_MAX_VISIBLE else None
     if marker is None and visible < WEAK_CHALLENGE_MAX_VISIBLE and not looks_like_article:
         marker = _WEAK_MARKERS.search(head)
     return f"bot challenge page (marker {marker.group(0)!r})" if marker else None
+
+
+def _challenge_marker(head: str) -> re.Match[str] | None:
+    """`_CHALLENGE_MARKERS.search(head)`, asked only when a cheap look finds one of the phrases.
+
+    The look: the head as ASCII bytes (one byte per character, so the same positions), lower-cased,
+    searched for each phrase. A case-insensitive match of an ASCII phrase is made of ASCII characters
+    unless one of `_ASCII_CASE_TWINS` is in it, so without them the regex (a hundred times slower over
+    a whole page: it tries every alternative at every position) finds nothing when the look does not.
+    """
+    if not any(twin in head for twin in _ASCII_CASE_TWINS):
+        ascii_head = head.encode("ascii", "replace").lower()
+        if not any(phrase in ascii_head for phrase in _ASCII_CHALLENGE_PHRASES):
+            return None
+    return _CHALLENGE_MARKERS.search(head)
 
 
 def detect_redirect(tree: HtmlElement, url: str, structured: Structured, visible: int) -> str | None:
