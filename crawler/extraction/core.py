@@ -139,6 +139,7 @@ class _Page:
     container: HtmlElement | None
     signals: bool
     site_names: tuple[str, ...]
+    src: Sources  # what the field readers see of the page
 
 
 def _page_type_refusal(page: _Page) -> ExtractionResult | None:
@@ -163,8 +164,7 @@ def _page_type_refusal(page: _Page) -> ExtractionResult | None:
 
 def _read_fields(page: _Page, warnings: list[str]) -> tuple[Draft, list[DateCandidate]]:
     """Every field of the article, each from its sources in the order crawler/extraction/chain.py declares."""
-    src = Sources(page.tree, page.url, page.rules, page.structured, page.site_names)
-    reading = Reading(src, warnings)
+    reading = Reading(page.src, warnings)
     draft = Draft(warnings=warnings)
     draft.title = reading.first("title").value or ""
     lead = reading.first("lead").value
@@ -244,7 +244,9 @@ def _extract(
     structured = read_structured(tree)
     if structured.broken_jsonld:
         warnings.append(f"{structured.broken_jsonld} JSON-LD block(s) unreadable")
-    container = rules.first("body", tree)
+    site_names = _site_names(rules, outlet, structured)
+    src = Sources(tree, url, rules, structured, site_names)
+    container = src.rule_container
     page = _Page(
         url,
         outlet,
@@ -255,7 +257,8 @@ def _extract(
         pagetype.visible_text_length(tree),
         container,
         _article_signals(structured, container),
-        _site_names(rules, outlet, structured),
+        site_names,
+        src,
     )
     if refusal := _page_type_refusal(page):
         return refusal
