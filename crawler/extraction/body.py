@@ -389,7 +389,7 @@ def element_text(el: HtmlElement | None) -> str:
 
 
 class ElementTexts:
-    """`element_text` for the elements of one page's tree, each subtree read once.
+    """`element_text` for the elements of one page's tree, each element read once.
 
     The generic layer asks for the text of nested boxes (every div around the headline, each date
     candidate and the box around it) many times over; the tree must not change while this is in use.
@@ -404,5 +404,24 @@ class ElementTexts:
             return ""
         text = self._text.get(el)
         if text is None:
-            text = self._text[el] = squash(_raw_text(el, self._raw))
+            text = self._text[el] = self._read(el)
         return text
+
+    def _read(self, node: HtmlElement) -> str:
+        """`element_text(node)` from the texts of its block children, squashing only the inline runs
+        between them. A block (or br) child stands between spaces, and squashing text cut at a space
+        is squashing each side and joining them with one space: NFC composes nothing across a space
+        and `split()` cuts there. Nested boxes are then squashed once, not once per enclosing box."""
+        texts: list[str] = []
+        run = [node.text or ""]
+        for child in node:
+            tag = child.tag
+            if isinstance(tag, str) and tag not in _INVISIBLE:
+                if tag in BLOCKS or tag == "br":
+                    texts += (squash("".join(run)), self(child))
+                    run = []
+                else:
+                    run.append(_raw_text(child, self._raw))
+            run.append(child.tail or "")
+        texts.append(squash("".join(run)))
+        return " ".join(filter(None, texts))
