@@ -58,6 +58,10 @@ def _normalise_label(label: str | None) -> str | None:
         return None
 
 
+# Every byte but the control bytes a text never holds (tab, newlines, form feed and carriage return are text).
+_NOT_CONTROL = bytes(b for b in range(256) if not (b < 9 or 13 < b < 32))
+
+
 def _looks_binary(data: bytes) -> str | None:
     for magic, what in _BINARY_MAGIC:
         if data.startswith(magic):
@@ -65,7 +69,7 @@ def _looks_binary(data: bytes) -> str | None:
     head = data[:4096]
     if b"\x00" in head:
         return "binary data (NUL bytes)"
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    controls = len(head.translate(None, _NOT_CONTROL))
     if head and controls / len(head) > 0.05:
         return "binary data (control bytes)"
     return None
