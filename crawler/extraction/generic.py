@@ -13,7 +13,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from itertools import pairwise
+from itertools import count, pairwise
+from operator import attrgetter
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -75,6 +76,7 @@ _PARAGRAPH_TAGS = frozenset(("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquot
 _LEAD_BLOCK_TAGS = frozenset(("p", "div", "h2", "h3", "td", "span", "strong", "b"))
 _INLINE_TAGS = frozenset(("a", "strong", "b", "em", "i", "u", "abbr", "sup", "sub"))
 _TRAIL_TAGS = frozenset(("div", "p", "ul", "ol", "nav", "span", "td", "h2", "h3", "h4", "font", "header"))
+_TAIL = attrgetter("tail")
 _SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "a", "select", "option", "button"))
 
 
@@ -154,9 +156,11 @@ class Layout:
         body = tree.find("body")
         self.root: HtmlElement = body if body is not None else tree
         self.titles = tuple(t for t in titles if t)
-        self.order: dict[HtmlElement, int] = {el: i for i, el in enumerate(self.root.iter(etree.Element))}
-        self.elements: list[HtmlElement] = list(self.order)
-        self.hints: dict[HtmlElement, str] = {el: hints_of(el) for el in self.elements}
+        self.elements: list[HtmlElement] = list(self.root.iter(etree.Element))
+        self.order: dict[HtmlElement, int] = dict(zip(self.elements, count()))
+        self.hints: dict[HtmlElement, str] = dict(
+            zip(self.elements, map(hints_of, self.elements), strict=True)
+        )
 
     def hint(self, el: HtmlElement) -> str:
         """`hints_of(el)`, read once per element of the body."""
@@ -233,10 +237,12 @@ class Layout:
     def container(self) -> HtmlElement | None:
         """The element holding most of the page's running text (links, boxes and menus not counted)."""
         scores: dict[HtmlElement, int] = defaultdict(int)
+        excluded = self.excluded
         for el in self.elements:
-            if el.tag in _SKIP_TAGS or el in self.excluded:
+            if el.tag in _SKIP_TAGS or el in excluded:
                 continue
-            own = len((el.text or "").strip()) + sum(len((c.tail or "").strip()) for c in el)
+            # its own text: its text and its children's tails, each stripped
+            own = len((el.text or "").strip()) + sum(map(len, map(str.strip, filter(None, map(_TAIL, el)))))
             if own < MIN_TEXT_NODE_CHARS or any(a.tag in _SKIP_TAGS for a in el.iterancestors()):
                 continue
             owner = self._block_owner(el)
