@@ -58,7 +58,7 @@ def _normalise_label(label: str | None) -> str | None:
         return None
 
 
-# Every byte but the control bytes a text never holds (tab, newlines, form feed and carriage return are text).
+# Every byte but the control bytes text never holds (9 to 13: tab, line and form feeds, carriage return).
 _NOT_CONTROL = bytes(b for b in range(256) if not (b < 9 or 13 < b < 32))
 
 
