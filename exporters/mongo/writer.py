@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pymongo import ReplaceOne, UpdateOne
 from pymongo.errors import BulkWriteError, PyMongoError
 
 from crawler.items import Article
@@ -25,6 +26,7 @@ from crawler.store.schema import (
     describe_validation_error,
     ensure_articles_collection,
     first_by_body_hash,
+    insert_article,
     page_document,
     upsert_article,
     upsert_page,
@@ -161,18 +163,22 @@ class ArticleWriter:
         async for d in cursor.sort([("first_seen_at", 1), ("_id", 1)]):
             owners.setdefault(d["body_hash"], d["_id"])
         duplicate_of = first_by_body_hash(docs, owners)
-        ops = [
-            upsert_article(e["article"], e["seen_at"], duplicate_of.get(e["article"]["_id"])) for e in entries
-        ]
-        failed = await self._bulk(self.articles, ops)
-        retry = [i for i, code in failed.items() if code == DUPLICATE_KEY]  # two writers raced on a new URL
+        ops = [_article_op(e, duplicate_of, insert=_inserts(e, stored)) for e in entries]
+        failed, upserted = await self._bulk(self.articles, ops)
+        # an insert-if-absent of a URL another writer stored meanwhile fails on the unique `_id` (or,
+        # on a server that reports it so, inserts nothing): it gets the comparing upsert instead
+        retry = [i for i, code in failed.items() if code == DUPLICATE_KEY]
+        done = upserted | set(failed)
+        retry += [i for i, e in enumerate(entries) if _inserts(e, stored) and i not in done]
         if retry:
-            again = await self._bulk(self.articles, [ops[i] for i in retry])
+            again, _ = await self._bulk(
+                self.articles, [_article_op(entries[i], duplicate_of, insert=False) for i in retry]
+            )
             for j, i in enumerate(retry):
                 if j in again:
                     failed[i] = again[j]
                 else:
-                    del failed[i]
+                    failed.pop(i, None)
         for index, entry in enumerate(entries):
             doc = entry["article"]
             if index in failed:
@@ -192,12 +198,13 @@ class ArticleWriter:
         if stored_ok:
             await self._bulk(self.pages, [upsert_page(p) for p in stored_ok])
 
-    async def _bulk(self, collection: str, ops: list[Any]) -> dict[int, int]:
-        """Run an unordered bulk write; returns {op index: error code} for the ops that failed."""
+    async def _bulk(self, collection: str, ops: list[Any]) -> tuple[dict[int, int], set[int]]:
+        """Run an unordered bulk write; returns {op index: error code} for the ops that failed, and
+        the indexes of the ops that inserted a document."""
         if not ops:
-            return {}
+            return {}, set()
         try:
-            await self.db[collection].bulk_write(ops, ordered=False)
+            result = await self.db[collection].bulk_write(ops, ordered=False)
         except BulkWriteError as exc:
             if exc.details.get("writeConcernErrors"):
                 raise
@@ -206,13 +213,28 @@ class ArticleWriter:
                 failed[error["index"]] = error["code"]
                 if error["code"] == VALIDATION_FAILED:
                     logger.error("MongoDB refused an article: %s", describe_validation_error(error))
-            return failed
-        return {}
+            return failed, {u["index"] for u in exc.details.get("upserted", [])}
+        return {}, set(result.upserted_ids)
 
     def _count(self, entries: list[dict[str, Any]], outcome: str) -> None:
         self.stats_inc(f"mongo/{outcome}", len(entries))
         for entry in entries:
             self.stats_inc(f"outlet/{entry['article']['outlet']}/{outcome}", 1)
+
+
+def _inserts(entry: dict[str, Any], stored: Mapping[str, str]) -> bool:
+    """Whether the entry's first write is an insert-if-absent: its URL was not stored."""
+    return entry["article"]["_id"] not in stored
+
+
+def _article_op(
+    entry: dict[str, Any], duplicate_of: Mapping[str, str], *, insert: bool
+) -> ReplaceOne | UpdateOne:
+    """A URL the store did not hold is inserted if absent (cheap for the server); a stored one is
+    compared with what is stored (`upsert_article`)."""
+    doc = entry["article"]
+    write = insert_article if insert else upsert_article
+    return write(doc, entry["seen_at"], duplicate_of.get(doc["_id"]))
 
 
 def _short(exc: BaseException) -> str:

@@ -14,7 +14,7 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from crawler.normalize import normalize_article
-from crawler.store.schema import describe_validation_error, page_html, upsert_article
+from crawler.store.schema import describe_validation_error, insert_article, page_html, upsert_article
 from exporters.mongo.writer import ArticleWriter, ensure_articles_collection
 from tests.factories import make_article
 
@@ -71,6 +71,38 @@ def test_changed_content_makes_revision_two_and_keeps_old_hash(mongo_server, mon
     assert doc["body"].endswith("Đoạn bổ sung sau khi bài được cập nhật.")
     assert doc["first_seen_at"] == t1
     assert stats["mongo/updated"] == 1
+
+
+def test_insert_if_absent_stores_what_the_upsert_stores(mongo_db):
+    """A new URL is written as a plain insert-if-absent; the document is the pipeline upsert's."""
+    doc = normalize_article(make_article(story_id="st_1")).to_document()
+    seen = datetime(2026, 7, 16, 12, 0, tzinfo=UTC)
+    mongo_db.inserted.bulk_write([insert_article(doc, seen, "https://baotintuc.vn/goc.htm")])
+    mongo_db.upserted.bulk_write([upsert_article(doc, seen, "https://baotintuc.vn/goc.htm")])
+    inserted, upserted = mongo_db.inserted.find_one(), mongo_db.upserted.find_one()
+    assert inserted == upserted
+    assert list(inserted) == list(upserted)  # the same fields in the same order
+    assert inserted["revision"] == 1 and inserted["story_id"] == "st_1"
+
+
+def test_an_url_stored_by_another_writer_meanwhile_is_compared_not_lost(
+    mongo_server, mongo_db, tmp_path, monkeypatch
+):
+    """The writer read the store before another writer stored the URL: its insert-if-absent inserts
+    nothing, and the URL then gets the comparing upsert, so the new content still lands."""
+    first = make_article()
+    changed = make_article(body=first.body + "\nĐoạn bổ sung sau khi bài được cập nhật.")
+    t1 = datetime(2026, 7, 16, 12, 0, tzinfo=UTC)
+    run(_store(mongo_server, mongo_db.name, tmp_path, [[(first, t1)]]))
+    monkeypatch.setattr("exporters.mongo.writer._inserts", lambda entry, stored: True)  # a stale read
+    run(_store(mongo_server, mongo_db.name, tmp_path, [[(changed, t1 + timedelta(hours=1))]]))
+
+    doc = mongo_db.articles.find_one()
+    assert mongo_db.articles.count_documents({}) == 1
+    assert doc["revision"] == 2
+    assert doc["previous_content_hashes"] == [first.content_hash]
+    assert doc["content_hash"] == changed.content_hash
+    assert doc["last_seen_at"] == t1 + timedelta(hours=1)
 
 
 def test_text_starting_with_dollar_is_stored_verbatim(mongo_server, mongo_db, tmp_path):
