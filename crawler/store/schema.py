@@ -212,7 +212,9 @@ def upsert_article(doc: Mapping[str, Any], seen_at: datetime, duplicate_of: str 
     return UpdateOne({"_id": doc["_id"]}, pipeline, upsert=True)
 
 
-def insert_article(doc: Mapping[str, Any], seen_at: datetime, duplicate_of: str | None = None) -> ReplaceOne:
+def insert_article(
+    doc: Mapping[str, Any], seen_at: datetime, duplicate_of: str | None = None
+) -> ReplaceOne[dict[str, Any]]:
     """The write of an article the store did not hold when its batch was read: insert-if-absent.
 
     It stores what `upsert_article` stores for a new URL, fields in the same order, as a plain

@@ -214,7 +214,7 @@ class ArticleWriter:
                 if error["code"] == VALIDATION_FAILED:
                     logger.error("MongoDB refused an article: %s", describe_validation_error(error))
             return failed, {u["index"] for u in exc.details.get("upserted", [])}
-        return {}, set(result.upserted_ids)
+        return {}, set(result.upserted_ids or {})
 
     def _count(self, entries: list[dict[str, Any]], outcome: str) -> None:
         self.stats_inc(f"mongo/{outcome}", len(entries))
@@ -229,7 +229,7 @@ def _inserts(entry: dict[str, Any], stored: Mapping[str, str]) -> bool:
 
 def _article_op(
     entry: dict[str, Any], duplicate_of: Mapping[str, str], *, insert: bool
-) -> ReplaceOne | UpdateOne:
+) -> ReplaceOne[dict[str, Any]] | UpdateOne:
     """A URL the store did not hold is inserted if absent (cheap for the server); a stored one is
     compared with what is stored (`upsert_article`)."""
     doc = entry["article"]
