@@ -5,6 +5,8 @@ This module is the vocabulary every stage shares and imports nothing of the proj
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -18,6 +20,9 @@ VN_TZ = timezone(timedelta(hours=7))
 PAGE_TYPES = ("article", "photo", "video", "podcast")
 
 # Fields whose change makes a new revision of a stored article. Everything else is bookkeeping.
+# Fields an Article carries between the stages and never into the store: the raw page (stored apart,
+# compressed) and the story fingerprint of its body (crawler/pipelines/extract.py).
+TRANSIENT_FIELDS = ("raw", "story_fingerprint")
 CONTENT_FIELDS = (
     "url",
     "fetched_url",
@@ -134,21 +139,38 @@ class Article:
     extraction: Extraction = field(default_factory=Extraction)
     schema_version: int = SCHEMA_VERSION
     raw: RawPage | None = field(default=None, repr=False)
+    # the body's story fingerprint, computed beside the extraction in its worker (never stored)
+    story_fingerprint: Any = field(default=None, repr=False, compare=False)
 
     def __repr__(self) -> str:  # Scrapy logs dropped items: the URL and title say which one
         return f"Article(url={self.url!r}, title={self.title!r})"
 
     def to_document(self) -> dict[str, Any]:
         """The MongoDB document without store bookkeeping (first/last seen, revision)."""
-        doc = asdict(self)
-        doc.pop("raw")
+        with transient_fields_aside(self):  # not copied by asdict: the raw page is the largest part
+            doc = asdict(self)
+        for name in TRANSIENT_FIELDS:
+            doc.pop(name)
         doc["_id"] = self.url
         return doc
 
 
+@contextmanager
+def transient_fields_aside(article: Article) -> Iterator[None]:
+    """The article with its TRANSIENT_FIELDS set to None for the block, then given back."""
+    carried = {name: getattr(article, name) for name in TRANSIENT_FIELDS}
+    for name in TRANSIENT_FIELDS:
+        setattr(article, name, None)
+    try:
+        yield
+    finally:
+        for name, value in carried.items():
+            setattr(article, name, value)
+
+
 def article_from_document(doc: dict[str, Any]) -> Article:
     """Rebuild an item from a stored document (for re-extraction and exports)."""
-    known = {name for name in Article.__dataclass_fields__ if name != "raw"}
+    known = {name for name in Article.__dataclass_fields__ if name not in TRANSIENT_FIELDS}
     values = {k: v for k, v in doc.items() if k in known}
     values["images"] = [Image(**i) for i in values.get("images", [])]
     values["published"] = DateInfo(**values.get("published", {}))

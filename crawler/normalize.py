@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
-from crawler.items import Article
+from crawler.items import Article, transient_fields_aside
 
 # Query parameters that only say where a click came from; everything else may identify the article.
 TRACKING_PARAMS = re.compile(
@@ -103,10 +103,8 @@ def _nfc_value(value: Any) -> Any:
 
 def normalize_article(article: Article) -> Article:
     """NFC every text field, canonicalise the URL, fill word count and hashes. Idempotent."""
-    raw = article.raw
-    article.raw = None
-    _nfc_value(article)
-    article.raw = raw
+    with transient_fields_aside(article):
+        _nfc_value(article)
     article.body = nfc(article.body)
     article.lead = nfc(article.lead) if article.lead else None
     article.title = nfc(article.title)

@@ -21,8 +21,10 @@ from scrapy.exceptions import DropItem
 
 from crawler.extraction import NEWS_TYPES, ExtractionResult, extract_page, rule_miss_fields
 from crawler.items import Article, FetchedPage
+from crawler.normalize import body_hash, nfc
 from crawler.outlets import outlet_for_url
 from crawler.pipelines.pool import ExtractionPool, ExtractionTimeout, WorkerCrashed
+from crawler.stories.fingerprint import BodyFingerprint, fingerprint
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -36,6 +38,16 @@ def count_rule_misses(stats: Stats, article: Article) -> None:
     """`extraction/<outlet>/rule_miss/<field>` per `rule miss:` warning: a redesign shows in the stats."""
     for field in rule_miss_fields(article.extraction.warnings):
         stats.inc_value(f"extraction/{article.outlet}/rule_miss/{field}")
+
+
+def extract_with_fingerprint(page: FetchedPage) -> ExtractionResult:
+    """`extract_page`, and the story fingerprint of the article's body, in the same worker: story
+    assignment (crawler/pipelines/stories.py) then fingerprints nothing in the reactor thread."""
+    result = extract_page(page)
+    if result.article is not None:
+        text = nfc(result.article.body)  # the body as the normalisation stage leaves it
+        result.article.story_fingerprint = BodyFingerprint(body_hash(text), fingerprint(text))
+    return result
 
 
 class PageDropped(DropItem):
@@ -78,7 +90,8 @@ class ExtractPipeline:
         workers = settings.getint("EXTRACTION_WORKERS")
         pool = None
         if workers > 0:  # one pool for every crawler of the process (pool.py)
-            pool = ExtractionPool.shared(workers, settings.getint("EXTRACTION_QUEUE_SIZE"))
+            function = extract_with_fingerprint if settings.getbool("STORIES_ENABLED") else extract_page
+            pool = ExtractionPool.shared(workers, settings.getint("EXTRACTION_QUEUE_SIZE"), function)
         pipe = cls(crawler.stats, pool, settings.getfloat("EXTRACTION_TIMEOUT"))
         crawler.signals.connect(pipe.close, signal=signals.engine_stopped)
         return pipe

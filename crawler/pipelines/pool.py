@@ -67,9 +67,16 @@ def _warm_up(function: Extract) -> None:
 
 
 def _timed(function: Extract, page: FetchedPage) -> tuple[ExtractionResult, float]:
-    """Runs in a worker: the result and the seconds the extraction itself took (not the queue wait)."""
+    """Runs in a worker: the result and the seconds the extraction itself took (not the queue wait).
+
+    The article's raw page is the page the worker was sent: it goes back without its bytes, which the
+    crawl's process still holds (`ExtractionPool.extract` puts them back), so only the fields travel.
+    """
     started = time.perf_counter()
     result = function(page)
+    raw = result.article.raw if result.article is not None else None
+    if raw is not None and raw.body is page.body:
+        raw.body = b""
     return result, time.perf_counter() - started
 
 
@@ -111,7 +118,7 @@ class ExtractionPool:
         async with self._slots:
             future = self._pool.schedule(_timed, args=(self.function, page), timeout=timeout)
             try:
-                return await asyncio.wrap_future(future)
+                result, seconds = await asyncio.wrap_future(future)
             except FutureTimeout as exc:
                 raise ExtractionTimeout(f"extraction ran past {timeout or 0:g} s") from exc
             except ProcessExpired as exc:
@@ -119,6 +126,10 @@ class ExtractionPool:
             except asyncio.CancelledError:
                 future.cancel()  # type: ignore[no-untyped-call]  # pebble's methods are unannotated
                 raise
+        raw = result.article.raw if result.article is not None else None
+        if raw is not None and not raw.body:  # sent back without the page's bytes (`_timed`)
+            raw.body = page.body
+        return result, seconds
 
     def close(self) -> None:
         """Stop the workers; the crawls awaited every page they handed over before they stopped."""

@@ -18,6 +18,7 @@ story ids this run handed out are settled: articles of a merged-away story move 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import threading
 import time
@@ -32,6 +33,7 @@ from crawler.items import Article
 from crawler.store.breaker import CircuitBreaker, StoreUnavailable
 from crawler.store.connection import MongoConnection, get_database, sync_client
 from crawler.stories.core import StoryAssignment, StoryConfig
+from crawler.stories.fingerprint import BodyFingerprint
 from crawler.stories.store import (
     assign_stories_async,
     assign_unassigned,
@@ -63,12 +65,18 @@ def config_from_settings(settings: BaseSettings) -> StoryConfig:
         merges_collection=settings.get("STORIES_MERGES_COLLECTION"),
         search_batch=settings.getint("STORIES_SEARCH_BATCH"),
         articles_collection=settings.get("MONGODB_ARTICLES_COLLECTION"),
+        pending_articles=True,  # this pipeline runs before the store's (see the module docstring)
     )
 
 
 def assignment_document(item: Article) -> dict[str, Any]:
-    """The fields story assignment reads (`Article.to_document` would copy the whole item)."""
+    """The fields story assignment reads (`Article.to_document` would copy the whole item), and the
+    body's fingerprint when the extraction worker computed it from the body the article still has."""
+    given = item.story_fingerprint
     return {
+        "fingerprint": given.fingerprint
+        if isinstance(given, BodyFingerprint) and given.body_hash == item.body_hash
+        else None,
         "_id": item.url,
         "url": item.url,
         "outlet": item.outlet,
@@ -190,8 +198,9 @@ class StoryPipeline:
             self._inc("caught_up", done)
 
     def _assign_unassigned(self, uri: str) -> int:
+        stored = dataclasses.replace(self.config, pending_articles=False)  # these are in the store
         with _CATCH_UP, sync_client(uri, self.timeout_ms) as client:
-            return assign_unassigned(client[self.db.name], self.config)
+            return assign_unassigned(client[self.db.name], stored)
 
     async def spider_closed(self) -> None:
         """Settle the story ids handed out: the store now holds this run's articles."""

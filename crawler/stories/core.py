@@ -61,6 +61,9 @@ class StoryConfig:
     merges_collection: str = "story_merges"  # story id → the story it was merged into
     search_batch: int = 8  # articles whose bands go in one query (see `_band_search`)
     update_articles: bool = True
+    # the batch's articles are not stored yet (a crawl: their story_id rides into the store's upsert):
+    # their `story_id` is not set in the store, and the results carry no `original_id`
+    pending_articles: bool = False
 
 
 @dataclass(frozen=True)
@@ -160,7 +163,8 @@ def _prepare(doc: Mapping[str, Any], now: datetime) -> _Item:
     key = doc.get("_id") or doc["url"]
     body = doc.get("body") or ""
     when = _aware(doc.get("published_at")) or _aware(doc.get("fetched_at")) or now
-    fp = fingerprint(body)
+    given = doc.get("fingerprint")  # computed beside the extraction (`BodyFingerprint`), if at all
+    fp = given if isinstance(given, Fingerprint) else fingerprint(body)
     bh = (doc.get("body_hash") or compute_body_hash(body)) if fp.usable else None
     return _Item(
         key=key,
@@ -436,10 +440,12 @@ def _decide(
         if peer is not None and abs(peer.day - it.day) <= cfg.window_days:
             exact.append(_item_as_doc(peer))
         candidates = list(near_by.get(it.key, []))
+        peers: dict[str, _Item] = {}  # each earlier peer once, in the order its first band finds it
         for band in it.fp.bands:
-            candidates += [
-                _item_as_doc(p) for p in peers_by_band.get(band, ()) if abs(p.day - it.day) <= cfg.window_days
-            ]
+            for p in peers_by_band.get(band, ()):
+                if abs(p.day - it.day) <= cfg.window_days:
+                    peers.setdefault(p.key, p)
+        candidates += [_item_as_doc(p) for p in peers.values()]
         it.seen = {d["_id"] for d in candidates} | {d["_id"] for d in exact}
         _choose(it, exact, candidates, cfg.threshold)
         peers_by_hash.setdefault(it.body_hash or "", it)
@@ -489,7 +495,7 @@ def _write_flow(
         for it in todo:
             it.story_id = won_by.get(it.key, it.story_id)
         yield Write(cfg.stories_collection, [story_update(it.story_id, it, now) for it in todo])
-    if cfg.update_articles:
+    if cfg.update_articles and not cfg.pending_articles:
         yield Write(
             cfg.articles_collection,
             [
@@ -523,9 +529,11 @@ def _results_flow(
     final_by = {d["_id"]: d["story_id"] for d in final}
     for it in items:
         it.story_id = final_by.get(it.key, it.story_id)
-    story_ids = sorted({it.story_id for it in items})
-    stories = yield Find(cfg.stories_collection, {"_id": {"$in": story_ids}}, {"original": 1})
-    originals = {s["_id"]: (s.get("original") or {}).get("article") for s in stories}
+    originals: dict[str, Any] = {}
+    if not cfg.pending_articles:
+        story_ids = sorted({it.story_id for it in items})
+        stories = yield Find(cfg.stories_collection, {"_id": {"$in": story_ids}}, {"original": 1})
+        originals = {s["_id"]: (s.get("original") or {}).get("article") for s in stories}
     by_key = {
         it.key: StoryAssignment(
             it.key, it.story_id, it.kind, originals.get(it.story_id), it.matched, it.score

@@ -13,7 +13,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 from datasketch import MinHash
@@ -120,7 +120,20 @@ class Fingerprint:
         return self.syllable_count >= MIN_SYLLABLES
 
     def signature_bytes(self) -> bytes:
+        return self._signature_bytes
+
+    @cached_property
+    def _signature_bytes(self) -> bytes:  # asked once per candidate comparison: computed once
         return self.signature.astype("<u4").tobytes()
+
+
+@dataclass(frozen=True)
+class BodyFingerprint:
+    """A fingerprint and the `body_hash` of the text it was computed from: computed where the body
+    was extracted (a worker), used by story assignment when the article still has that body."""
+
+    body_hash: str
+    fingerprint: Fingerprint
 
 
 def signature_from_bytes(data: bytes) -> np.ndarray:
