@@ -90,6 +90,14 @@ class Find:
 
 
 @dataclass(frozen=True)
+class Together:
+    """Finds that do not depend on one another: an asyncio runner sends them at once (one round trip
+    of waiting, not one each); the result is the list of their results, in order."""
+
+    finds: Sequence[Find]
+
+
+@dataclass(frozen=True)
 class Write:
     """An unordered bulk write; duplicate-key errors from racing upserts are expected and ignored."""
 
@@ -272,7 +280,7 @@ def _item_as_doc(item: _Item) -> dict[str, Any]:
 
 # -- the flow ------------------------------------------------------------------------------------
 
-Op = Find | Write
+Op = Find | Write | Together
 # What a search needs of an entry. Not `bands`: a server may copy every array it returns (SecantusDB
 # does, at a cost like that of the match), and `all_bands` has them all as one binary.
 _SEARCH_PROJECTION = {"story_id": 1, "sig": 1, "d": 1, "t": 1, "all_bands": 1}
@@ -326,9 +334,12 @@ def _day_span(items: Sequence[_Item], days: int) -> dict[str, int]:
     return {"$gte": min(it.day for it in items) - days, "$lte": max(it.day for it in items) + days}
 
 
-def _band_search(items: Sequence[_Item], cfg: StoryConfig) -> Generator[Op, Any, dict[str, list[Any]]]:
+def _band_search(
+    items: Sequence[_Item], cfg: StoryConfig, extra: Sequence[Find] = ()
+) -> Generator[Op, Any, tuple[dict[str, list[Any]], list[Any]]]:
     """The stored entries sharing a band with each item, within its window: two queries per
-    `search_batch` items, not per item.
+    `search_batch` items, not per item, every group's sent together (and `extra` finds with the
+    first ones, whose results come back second).
 
     Each item gets the share its own query on an index of every band would return: the entries that
     have one of its bands and lie in its own window, at most `max_candidates` of them. The first
@@ -338,25 +349,42 @@ def _band_search(items: Sequence[_Item], cfg: StoryConfig) -> Generator[Op, Any,
     against every key of the `$in` (SecantusDB does: the cost of a query grows with keys × entries,
     docs/performance.md); MongoDB can take a whole write batch.
     """
-    shares: dict[str, list[Any]] = {}
     size = max(1, cfg.search_batch)
-    for at in range(0, len(items), size):
-        group = items[at : at + size]
-        keys = sorted({band for it in group for band in it.fp.bands})
-        span = _day_span(group, cfg.window_days)
-        limit = cfg.max_candidates * len(group)
-        found = yield Find(
-            cfg.bands_collection, {"bands": {"$in": keys}, "d": span}, _SEARCH_PROJECTION, limit
+    groups = [items[at : at + size] for at in range(0, len(items), size)]
+    spans = [_day_span(group, cfg.window_days) for group in groups]
+    limits = [cfg.max_candidates * len(group) for group in groups]
+    firsts = [
+        Find(
+            cfg.bands_collection,
+            {"bands": {"$in": sorted({band for it in group for band in it.fp.bands})}, "d": span},
+            _SEARCH_PROJECTION,
+            limit,
         )
-        if found:
-            stories = sorted({d["story_id"] for d in found})
-            members = yield Find(
-                cfg.bands_collection, {"story_id": {"$in": stories}, "d": span}, _SEARCH_PROJECTION, limit
-            )
-            known = {d["_id"] for d in found}
-            found = found + [d for d in members if d["_id"] not in known]
+        for group, span, limit in zip(groups, spans, limits, strict=True)
+    ]
+    results: list[Any] = (yield Together([*extra, *firsts])) if extra or firsts else []
+    extra_results, founds = results[: len(extra)], results[len(extra) :]
+    asked = [i for i, found in enumerate(founds) if found]
+    members: list[Any] = []
+    if asked:
+        members = yield Together(
+            [
+                Find(
+                    cfg.bands_collection,
+                    {"story_id": {"$in": sorted({d["story_id"] for d in founds[i]})}, "d": spans[i]},
+                    _SEARCH_PROJECTION,
+                    limits[i],
+                )
+                for i in asked
+            ]
+        )
+    for i, more in zip(asked, members, strict=True):
+        known = {d["_id"] for d in founds[i]}
+        founds[i] = founds[i] + [d for d in more if d["_id"] not in known]
+    shares: dict[str, list[Any]] = {}
+    for group, found in zip(groups, founds, strict=True):
         shares.update(_shares(group, found, cfg))
-    return shares
+    return shares, extra_results
 
 
 def _shares(group: Sequence[_Item], found: list[Any], cfg: StoryConfig) -> dict[str, list[Any]]:
@@ -408,15 +436,13 @@ def index_bands(items: Sequence[_Item], near_by: Mapping[str, Sequence[Mapping[s
 
 def _search_and_decide(todo: list[_Item], cfg: StoryConfig) -> Generator[Op, Any, None]:
     usable = [it for it in todo if it.fp.usable]
-    exact_docs: list[Mapping[str, Any]] = []
+    exact: list[Find] = []
     if usable:
         hashes = sorted({it.body_hash for it in usable if it.body_hash})
-        exact_docs = yield Find(
-            cfg.bands_collection,
-            {"body_hash": {"$in": hashes}, "d": _day_span(usable, cfg.window_days)},
-            _BAND_PROJECTION,
-        )
-    near_by = yield from _band_search(usable, cfg)
+        span = _day_span(usable, cfg.window_days)
+        exact = [Find(cfg.bands_collection, {"body_hash": {"$in": hashes}, "d": span}, _BAND_PROJECTION)]
+    near_by, exact_results = yield from _band_search(usable, cfg, exact)
+    exact_docs: list[Mapping[str, Any]] = exact_results[0] if exact_results else []
     _decide(todo, exact_docs, near_by, cfg)
     index_bands(usable, near_by)
 
@@ -473,15 +499,19 @@ def _write_flow(
     wins, and the loser adds the article to that story, not to its own.
     """
     if todo:
-        yield Write(
+        written = yield Write(
             cfg.bands_collection,
             [
                 UpdateOne({"_id": it.key}, {"$setOnInsert": band_document(it, now)}, upsert=True)
                 for it in todo
             ],
         )
-        won = yield Find(cfg.bands_collection, {"_id": {"$in": [it.key for it in todo]}}, {"story_id": 1})
-        won_by = {d["_id"]: d["story_id"] for d in won}
+        # an entry this write inserted holds its own story; the others another writer indexed first
+        inserted = {todo[i].key for i in written.upserted_ids or {}} if written is not None else set()
+        won_by = {it.key: it.story_id for it in todo if it.key in inserted}
+        if unsure := [it.key for it in todo if it.key not in inserted]:
+            won = yield Find(cfg.bands_collection, {"_id": {"$in": unsure}}, {"story_id": 1})
+            won_by.update((d["_id"], d["story_id"]) for d in won)
         lost = {it.key for it in todo if won_by.get(it.key, it.story_id) != it.story_id}
         if lost:  # bands borrowed from an entry another writer indexed in another story go back
             yield Write(
@@ -511,7 +541,7 @@ def _recheck_flow(
     fresh: list[_Item], batch_keys: set[str], cfg: StoryConfig
 ) -> Generator[Op, Any, list[tuple[str, str]]]:
     """New stories against what concurrent writers indexed since the first search: pairs to merge."""
-    found_by = yield from _band_search(fresh, cfg)
+    found_by, _ = yield from _band_search(fresh, cfg)
     pairs: list[tuple[str, str]] = []
     for it in fresh:
         for d in found_by.get(it.key, ()):

@@ -6,6 +6,7 @@ all its bands); `settle_stories` moves articles written after their story was me
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Generator, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
@@ -18,6 +19,7 @@ from crawler.stories.core import (
     Find,
     StoryAssignment,
     StoryConfig,
+    Together,
     Write,
     assign_flow,
     band_indexes,
@@ -43,9 +45,11 @@ def _find_sync(db: Database[dict[str, Any]], op: Find) -> list[dict[str, Any]]:
     return list(db[op.collection].find(op.filter, op.projection, limit=op.limit))
 
 
-def _execute_sync(db: Database[dict[str, Any]], op: Find | Write) -> Any:
+def _execute_sync(db: Database[dict[str, Any]], op: Find | Write | Together) -> Any:
     if isinstance(op, Find):
         return _find_sync(db, op)
+    if isinstance(op, Together):
+        return [_find_sync(db, find) for find in op.finds]
     if not op.requests:
         return None
     try:
@@ -60,9 +64,11 @@ async def _find_async(db: AsyncDatabase[dict[str, Any]], op: Find) -> list[dict[
     return await db[op.collection].find(op.filter, op.projection, limit=op.limit).to_list()
 
 
-async def _execute_async(db: AsyncDatabase[dict[str, Any]], op: Find | Write) -> Any:
+async def _execute_async(db: AsyncDatabase[dict[str, Any]], op: Find | Write | Together) -> Any:
     if isinstance(op, Find):
         return await _find_async(db, op)
+    if isinstance(op, Together):
+        return list(await asyncio.gather(*(_find_async(db, find) for find in op.finds)))
     if not op.requests:
         return None
     try:

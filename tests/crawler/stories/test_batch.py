@@ -14,7 +14,7 @@ import pytest
 
 from crawler.normalize import body_hash
 from crawler.stories import StoryConfig, assign_stories, ensure_story_indexes, settle_stories
-from crawler.stories.core import Find, Write, assign_flow, new_story_id
+from crawler.stories.core import Find, Together, Write, assign_flow, new_story_id
 from crawler.stories.evaluation import build_pairs, sample_texts
 from crawler.stories.samples import SAMPLES
 from crawler.stories.store import _execute_sync
@@ -79,7 +79,11 @@ def count_ops(db: Any, flow: Generator[Any, Any, Any]) -> tuple[list[Any], dict[
     try:
         op = next(flow)
         while True:
-            counts["find" if isinstance(op, Find) else "write"] += 1
+            counts["round_trips"] += 1
+            if isinstance(op, Together):
+                counts["find"] += len(op.finds)
+            else:
+                counts["find" if isinstance(op, Find) else "write"] += 1
             op = flow.send(_execute_sync(db, op))
     except StopIteration as stop:
         return stop.value, counts
@@ -98,7 +102,8 @@ def test_one_search_for_a_whole_batch(mongo_db: Any) -> None:
     _, grouped = count_ops(
         mongo_db, assign_flow(docs[80:], StoryConfig(update_articles=False, search_batch=4))
     )
-    assert grouped["find"] > few["find"]  # the groups of 4 each make a query
+    assert grouped["find"] > few["find"]  # the groups of 4 each make a query,
+    assert grouped["round_trips"] <= few["round_trips"] + 1  # sent together: not a round trip each
 
 
 def step(db: Any, flow: Generator[Any, Any, Any], ops: int) -> tuple[Any, Any]:
@@ -128,8 +133,9 @@ def test_story_merged_by_another_writer_after_its_article_was_given_it(mongo_db:
     ensure_story_indexes(mongo_db)
     a_doc = doc(a_url, "a", "(Dân trí) - " + storm, T0)
     b_doc = doc(b_url, "b", "TPO - " + storm + "\nTheo TTXVN", T0 + timedelta(minutes=5))
-    # A searches (nothing stored yet) and pauses before writing: ops 0..2 are its three finds.
-    a_op, a_flow = step(mongo_db, assign_flow([a_doc], PIPELINE), 3)
+    # A searches (nothing stored yet) and pauses before writing: op 0 finds it unindexed, op 1 sends
+    # the exact and the band query together.
+    a_op, a_flow = step(mongo_db, assign_flow([a_doc], PIPELINE), 2)
     assert isinstance(a_op, Write)
     (b_result,) = assign_stories(mongo_db, [b_doc], PIPELINE)
     assert b_result.story_id == new_story_id(b_url) and b_result.kind == "new"
