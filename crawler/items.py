@@ -19,10 +19,10 @@ VN_TZ = timezone(timedelta(hours=7))
 
 PAGE_TYPES = ("article", "photo", "video", "podcast")
 
-# Fields whose change makes a new revision of a stored article. Everything else is bookkeeping.
 # Fields an Article carries between the stages and never into the store: the raw page (stored apart,
 # compressed) and the story fingerprint of its body (crawler/pipelines/extract.py).
 TRANSIENT_FIELDS = ("raw", "story_fingerprint")
+# Fields whose change makes a new revision of a stored article. Everything else is bookkeeping.
 CONTENT_FIELDS = (
     "url",
     "fetched_url",
