@@ -8,7 +8,7 @@ filled in bulk and only a probe is timed:
 * **Filler.** Articles at ~300 a day, 30 % of them reprints of a recent one, decided a crawl batch
   (`--batch`) at a time by the module's own code (`core._shares`, `core._decide`,
   `core.index_bands`, given from memory what the two queries of a search would return) and written
-  as `core.band_document` and `core.story_update` make them: the documents `assign_stories` writes.
+  as `core.band_document` and `core.story_updates` make them: the documents `assign_stories` writes.
   Filler older than the probe's days has synthetic fingerprints (fingerprinting text costs ~4 ms an
   article): uniformly random MinHash values, as a signature of unrelated text is, and for a reprint
   the original's values with a share replaced, the shares (and body sizes) drawn from real generated
@@ -71,7 +71,7 @@ from crawler.stories.core import (
     index_bands,
     new_story_id,
     original_rank,
-    story_update,
+    story_updates,
 )
 from crawler.stories.fingerprint import NUM_PERM, Fingerprint, band_keys, estimated_jaccard
 
@@ -285,9 +285,7 @@ class Store:
         now = batch[-1].when + timedelta(minutes=10)  # indexed shortly after publication
         # insert_many writes the document the flow's insert-if-absent upsert would have written.
         self.db[self.cfg.bands_collection].insert_many(self.window.decide(batch, now), ordered=False)
-        self.db[self.cfg.stories_collection].bulk_write(
-            [story_update(it.story_id, it, now) for it in batch], ordered=False
-        )
+        self.db[self.cfg.stories_collection].bulk_write(story_updates(batch, now), ordered=False)
         for it in batch:
             if it.key in self.bodies:
                 self.story_of[it.key] = it.story_id

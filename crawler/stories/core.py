@@ -232,17 +232,36 @@ def _original(rank: int, when: datetime, key: str, title: str) -> dict[str, Any]
     return {"rank": rank, "published_at": when, "article": key, "title": title}
 
 
-def story_update(story_id: str, item: _Item, now: datetime) -> UpdateOne:
-    """Adds one article to its story; commutative, so racing writers end in the same document."""
+def _stored_time(when: datetime) -> datetime:
+    """A time as the store compares it: BSON keeps milliseconds."""
+    return when.replace(microsecond=when.microsecond // 1000 * 1000)
+
+
+def story_updates(items: Sequence[_Item], now: datetime) -> list[UpdateOne]:
+    """Adds articles to their stories, one statement per story: the document one statement per
+    article would leave (members in the order given, the `$min` original chosen as the store
+    compares it), for a cost that does not grow with the story's share of the batch. Commutative,
+    so racing writers end in the same document."""
+    by_story: dict[str, list[_Item]] = {}
+    for item in items:
+        by_story.setdefault(item.story_id, []).append(item)
+    return [_story_update(story_id, members, now) for story_id, members in by_story.items()]
+
+
+def _story_update(story_id: str, items: Sequence[_Item], now: datetime) -> UpdateOne:
+    best = min(items, key=lambda it: (it.rank, _stored_time(it.when), it.key, it.title))
     return UpdateOne(
         {"_id": story_id},
         {
-            "$addToSet": {"articles": item.key, "outlets": item.outlet},
-            "$min": {
-                "first_published_at": item.when,
-                "original": _original(item.rank, item.when, item.key, item.title),
+            "$addToSet": {
+                "articles": {"$each": [it.key for it in items]},
+                "outlets": {"$each": list(dict.fromkeys(it.outlet for it in items))},
             },
-            "$max": {"last_published_at": item.when, "updated_at": now},
+            "$min": {
+                "first_published_at": min(it.when for it in items),
+                "original": _original(best.rank, best.when, best.key, best.title),
+            },
+            "$max": {"last_published_at": max(it.when for it in items), "updated_at": now},
             "$setOnInsert": {"created_at": now},
         },
         upsert=True,
@@ -524,7 +543,7 @@ def _write_flow(
             )
         for it in todo:
             it.story_id = won_by.get(it.key, it.story_id)
-        yield Write(cfg.stories_collection, [story_update(it.story_id, it, now) for it in todo])
+        yield Write(cfg.stories_collection, story_updates(todo, now))
     if cfg.update_articles and not cfg.pending_articles:
         yield Write(
             cfg.articles_collection,
@@ -682,7 +701,7 @@ def _move_flow(moves: Mapping[str, str], cfg: StoryConfig, now: datetime) -> Gen
 
 
 def story_absorb(story_id: str, members: Sequence[Mapping[str, Any]], now: datetime) -> UpdateOne:
-    """Adds the index entries of a story's members to its document, commutative like `story_update`."""
+    """Adds the index entries of a story's members to its document, commutative like `story_updates`."""
     times = [m["t"] for m in members]
     best = min(members, key=lambda m: (m.get("rank", 2), m["t"], m["_id"]))
     return UpdateOne(

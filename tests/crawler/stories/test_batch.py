@@ -57,6 +57,7 @@ def test_batches_decide_as_one_article_at_a_time(mongo_server: str) -> None:
     docs = corpus()
     assert len(docs) > 90
     outcomes = []
+    stories: list[list[dict[str, Any]]] = []
     with pymongo.MongoClient(mongo_server, tz_aware=True) as client:
         for n, size in enumerate((1, 7, len(docs))):
             db = client[f"vnnews_test_batch_{size}_{n}_{id(docs)}"]
@@ -65,10 +66,14 @@ def test_batches_decide_as_one_article_at_a_time(mongo_server: str) -> None:
             for at in range(0, len(docs), size):
                 results += assign_stories(db, docs[at : at + size], PIPELINE)
             outcomes.append(decisions(results))
+            # the story documents too: one statement per story of a batch leaves what one per article did
+            stories.append(list(db.stories.find({}, {"created_at": 0, "updated_at": 0}).sort("_id", 1)))
             client.drop_database(db.name)
     one, seven, whole = outcomes
     assert seven == one
     assert whole == one
+    assert stories[1] == stories[0] and stories[2] == stories[0]
+    assert any(len(story["articles"]) > 2 for story in stories[0])  # members in arrival order
     kinds = {d[2] for d in one}
     assert kinds == {"new", "exact", "near"}  # the corpus exercises every path
 
