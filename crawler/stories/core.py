@@ -323,9 +323,11 @@ def assign_flow(
         return []
     todo = yield from _load_indexed(items, config)
     yield from _search_and_decide(todo, config)
-    yield from _write_flow(todo, items, config, now)
+    lost = yield from _write_flow(todo, items, config, now)
     fresh = [it for it in todo if it.kind == "new" and it.fp.usable]
-    pairs = yield from _recheck_flow(fresh, {it.key for it in items}, config)
+    # an entry of this batch that another writer indexed first carries that writer's story, which
+    # this batch never weighed: the recheck looks at it like at any other writer's entry
+    pairs = yield from _recheck_flow(fresh, {it.key for it in items} - lost, config)
     linked = yield from link_flow(pairs, config, now)
     yield from settle_flow({it.story_id for it in items} | linked, config, now)
     return (yield from _results_flow(items, docs, config))
@@ -511,12 +513,14 @@ def _choose(it: _Item, exact: list[Mapping[str, Any]], candidates: list[Any], th
 
 def _write_flow(
     todo: list[_Item], items: list[_Item], cfg: StoryConfig, now: datetime
-) -> Generator[Op, Any, None]:
-    """Index the new articles, add them to their stories and (CLI) set their `story_id`.
+) -> Generator[Op, Any, set[str]]:
+    """Index the new articles, add them to their stories and (CLI) set their `story_id`; returns the
+    articles another writer indexed first, in another story.
 
     The index entry is insert-if-absent: when two writers index one article, the first one's story
     wins, and the loser adds the article to that story, not to its own.
     """
+    lost: set[str] = set()
     if todo:
         written = yield Write(
             cfg.bands_collection,
@@ -554,6 +558,7 @@ def _write_flow(
                 for it in items
             ],
         )
+    return lost
 
 
 def _recheck_flow(

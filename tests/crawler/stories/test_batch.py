@@ -157,6 +157,27 @@ def test_story_merged_by_another_writer_after_its_article_was_given_it(mongo_db:
     assert bands == {a_url: a_result.story_id, b_url: a_result.story_id}
 
 
+def test_an_article_another_writer_indexed_first_is_rechecked(mongo_db: Any) -> None:
+    """Writer A's batch holds copies a and b of one story; writer B indexes b in a story of its own
+    after A searched and before A writes. A's b then carries B's story, which A never weighed: A's
+    recheck must link its new story to it, or the two copies stay in two stories."""
+    storm = "\n".join(SAMPLES["bão"][0])
+    ensure_story_indexes(mongo_db)
+    a_doc = doc("https://a.vn/bao", "a", "(Dân trí) - " + storm, T0)
+    b_doc = doc("https://b.vn/bao", "b", "TPO - " + storm + "\nTheo TTXVN", T0 + timedelta(minutes=5))
+    # A searches (nothing stored yet) and pauses before writing: op 0 finds neither indexed, op 1
+    # sends the exact and the band query together.
+    a_op, a_flow = step(mongo_db, assign_flow([a_doc, b_doc], PIPELINE), 2)
+    assert isinstance(a_op, Write)
+    (b_result,) = assign_stories(mongo_db, [b_doc], PIPELINE)  # B founds b's story first
+    assert b_result.story_id == new_story_id(b_doc["_id"])
+    finish(mongo_db, a_op, a_flow)
+    bands = {d["_id"]: d["story_id"] for d in mongo_db.story_bands.find()}
+    assert len(set(bands.values())) == 1, bands  # one story: A linked its story to B's
+    (story,) = mongo_db.stories.find()
+    assert sorted(story["articles"]) == sorted([a_doc["_id"], b_doc["_id"]])
+
+
 # -- three processes ------------------------------------------------------------------------------
 
 WORKERS = 3
