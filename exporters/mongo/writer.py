@@ -164,21 +164,19 @@ class ArticleWriter:
             owners.setdefault(d["body_hash"], d["_id"])
         duplicate_of = first_by_body_hash(docs, owners)
         ops = [_article_op(e, duplicate_of, insert=_inserts(e, stored)) for e in entries]
-        failed, upserted = await self._bulk(self.articles, ops)
-        # an insert-if-absent of a URL another writer stored meanwhile fails on the unique `_id` (or,
-        # on a server that reports it so, inserts nothing): it gets the comparing upsert instead
+        failed = await self._bulk(self.articles, ops)
+        # two writers raced on a new URL (an insert-if-absent of a URL stored meanwhile fails on the
+        # unique `_id` too): the loser gets the upsert that compares with what is stored
         retry = [i for i, code in failed.items() if code == DUPLICATE_KEY]
-        done = upserted | set(failed)
-        retry += [i for i, e in enumerate(entries) if _inserts(e, stored) and i not in done]
         if retry:
-            again, _ = await self._bulk(
+            again = await self._bulk(
                 self.articles, [_article_op(entries[i], duplicate_of, insert=False) for i in retry]
             )
             for j, i in enumerate(retry):
                 if j in again:
                     failed[i] = again[j]
                 else:
-                    failed.pop(i, None)
+                    del failed[i]
         for index, entry in enumerate(entries):
             doc = entry["article"]
             if index in failed:
@@ -198,13 +196,12 @@ class ArticleWriter:
         if stored_ok:
             await self._bulk(self.pages, [upsert_page(p) for p in stored_ok])
 
-    async def _bulk(self, collection: str, ops: list[Any]) -> tuple[dict[int, int], set[int]]:
-        """Run an unordered bulk write; returns {op index: error code} for the ops that failed, and
-        the indexes of the ops that inserted a document."""
+    async def _bulk(self, collection: str, ops: list[Any]) -> dict[int, int]:
+        """Run an unordered bulk write; returns {op index: error code} for the ops that failed."""
         if not ops:
-            return {}, set()
+            return {}
         try:
-            result = await self.db[collection].bulk_write(ops, ordered=False)
+            await self.db[collection].bulk_write(ops, ordered=False)
         except BulkWriteError as exc:
             if exc.details.get("writeConcernErrors"):
                 raise
@@ -213,8 +210,8 @@ class ArticleWriter:
                 failed[error["index"]] = error["code"]
                 if error["code"] == VALIDATION_FAILED:
                     logger.error("MongoDB refused an article: %s", describe_validation_error(error))
-            return failed, {u["index"] for u in exc.details.get("upserted", [])}
-        return {}, set(result.upserted_ids or {})
+            return failed
+        return {}
 
     def _count(self, entries: list[dict[str, Any]], outcome: str) -> None:
         self.stats_inc(f"mongo/{outcome}", len(entries))
