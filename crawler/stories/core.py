@@ -250,18 +250,31 @@ def story_updates(items: Sequence[_Item], now: datetime) -> list[UpdateOne]:
 
 def _story_update(story_id: str, items: Sequence[_Item], now: datetime) -> UpdateOne:
     best = min(items, key=lambda it: (it.rank, _stored_time(it.when), it.key, it.title))
+    return _members_update(
+        story_id,
+        [it.key for it in items],
+        list(dict.fromkeys(it.outlet for it in items)),
+        [it.when for it in items],
+        _original(best.rank, best.when, best.key, best.title),
+        now,
+    )
+
+
+def _members_update(
+    story_id: str,
+    articles: list[str],
+    outlets: list[str],
+    times: list[datetime],
+    original: dict[str, Any],
+    now: datetime,
+) -> UpdateOne:
+    """The upsert that adds members to a story document; every part commutes with a racing one."""
     return UpdateOne(
         {"_id": story_id},
         {
-            "$addToSet": {
-                "articles": {"$each": [it.key for it in items]},
-                "outlets": {"$each": list(dict.fromkeys(it.outlet for it in items))},
-            },
-            "$min": {
-                "first_published_at": min(it.when for it in items),
-                "original": _original(best.rank, best.when, best.key, best.title),
-            },
-            "$max": {"last_published_at": max(it.when for it in items), "updated_at": now},
+            "$addToSet": {"articles": {"$each": articles}, "outlets": {"$each": outlets}},
+            "$min": {"first_published_at": min(times), "original": original},
+            "$max": {"last_published_at": max(times), "updated_at": now},
             "$setOnInsert": {"created_at": now},
         },
         upsert=True,
@@ -707,21 +720,12 @@ def _move_flow(moves: Mapping[str, str], cfg: StoryConfig, now: datetime) -> Gen
 
 def story_absorb(story_id: str, members: Sequence[Mapping[str, Any]], now: datetime) -> UpdateOne:
     """Adds the index entries of a story's members to its document, commutative like `story_updates`."""
-    times = [m["t"] for m in members]
     best = min(members, key=lambda m: (m.get("rank", 2), m["t"], m["_id"]))
-    return UpdateOne(
-        {"_id": story_id},
-        {
-            "$addToSet": {
-                "articles": {"$each": sorted(m["_id"] for m in members)},
-                "outlets": {"$each": sorted({m.get("outlet") or "" for m in members})},
-            },
-            "$min": {
-                "first_published_at": min(times),
-                "original": _original(best.get("rank", 2), best["t"], best["_id"], best.get("title") or ""),
-            },
-            "$max": {"last_published_at": max(times), "updated_at": now},
-            "$setOnInsert": {"created_at": now},
-        },
-        upsert=True,
+    return _members_update(
+        story_id,
+        sorted(m["_id"] for m in members),
+        sorted({m.get("outlet") or "" for m in members}),
+        [m["t"] for m in members],
+        _original(best.get("rank", 2), best["t"], best["_id"], best.get("title") or ""),
+        now,
     )
