@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
+from crawler.extraction import patterns as pt
 from crawler.extraction.context import Para
 from crawler.extraction.vietnamese import split_caption, squash
 from crawler.items import Image
@@ -360,8 +361,7 @@ def trafilatura_body(tree: HtmlElement, rules: Rules, url: str) -> list[Para]:
     return [Para(squash(line)) for line in text.split("\n") if squash(line)]
 
 
-# Elements whose content is never visible text.
-_INVISIBLE = frozenset(("script", "style", "noscript", "template"))
+_INVISIBLE = frozenset(pt.INVISIBLE_TAGS)
 
 
 def _raw_text(node: HtmlElement, cache: dict[HtmlElement, str] | None) -> str:

@@ -77,7 +77,7 @@ _LEAD_BLOCK_TAGS = frozenset(("p", "div", "h2", "h3", "td", "span", "strong", "b
 _INLINE_TAGS = frozenset(("a", "strong", "b", "em", "i", "u", "abbr", "sup", "sub"))
 _TRAIL_TAGS = frozenset(("div", "p", "ul", "ol", "nav", "span", "td", "h2", "h3", "h4", "font", "header"))
 _TAIL = attrgetter("tail")
-_SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "a", "select", "option", "button"))
+_SKIP_TAGS = frozenset((*pt.INVISIBLE_TAGS, "a", "select", "option", "button"))
 
 
 _HINT_ATTRIBUTES = ("class", "id", "itemprop", "rel", "data-role")

@@ -7,6 +7,7 @@ from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
+from crawler.extraction import patterns as pt
 from crawler.extraction import xpath
 from crawler.extraction.structured import Structured
 
@@ -82,10 +83,9 @@ _JS_REDIRECT = re.compile(
     r"(?:window|document|top)\.location(?:\.href)?\s*=|location\.replace\(", re.IGNORECASE
 )
 _REFRESH = re.compile(r"^\s*(\d+)\s*[;,]\s*url\s*=\s*['\"]?([^'\"]+)", re.IGNORECASE)
-_INVISIBLE = "self::script or self::style or self::noscript or self::template"
+_INVISIBLE = " or ".join(f"self::{tag}" for tag in pt.INVISIBLE_TAGS)
 _VISIBLE_TEXT = xpath.strings(
-    "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)"
-    " and not(ancestor::template)]",
+    "//body//text()[" + " and ".join(f"not(ancestor::{tag})" for tag in pt.INVISIBLE_TAGS) + "]",
     plain=True,
 )
 # The same text as all the body's text less the text inside invisible elements within the body: one

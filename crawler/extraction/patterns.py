@@ -21,6 +21,7 @@ OUTSIDE_ARTICLE = re.compile(
     r"\bpoll\b|subscribe|newsletter|note[-_]?box|fact[-_]?box",
     re.IGNORECASE,
 )
+INVISIBLE_TAGS = ("script", "style", "noscript", "template")  # their content is never text a reader sees
 # Tags that are never the article, whatever their class.
 OUTSIDE_TAGS = ("aside", "footer", "nav")  # not form: ASP.NET pages wrap everything in one
 
