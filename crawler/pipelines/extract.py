@@ -24,7 +24,7 @@ from crawler.items import Article, FetchedPage
 from crawler.normalize import body_hash, nfc
 from crawler.outlets import outlet_for_url
 from crawler.pipelines.pool import ExtractionPool, ExtractionTimeout, WorkerCrashed
-from crawler.stories.fingerprint import BodyFingerprint, fingerprint
+from crawler.stories.fingerprint import MINHASH_LIBRARY, BodyFingerprint, fingerprint
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -90,8 +90,11 @@ class ExtractPipeline:
         workers = settings.getint("EXTRACTION_WORKERS")
         pool = None
         if workers > 0:  # one pool for every crawler of the process (pool.py)
-            function = extract_with_fingerprint if settings.getbool("STORIES_ENABLED") else extract_page
-            pool = ExtractionPool.shared(workers, settings.getint("EXTRACTION_QUEUE_SIZE"), function)
+            queue = settings.getint("EXTRACTION_QUEUE_SIZE")
+            if settings.getbool("STORIES_ENABLED"):
+                pool = ExtractionPool.shared(workers, queue, extract_with_fingerprint, (MINHASH_LIBRARY,))
+            else:
+                pool = ExtractionPool.shared(workers, queue, extract_page)
         pipe = cls(crawler.stats, pool, settings.getfloat("EXTRACTION_TIMEOUT"))
         crawler.signals.connect(pipe.close, signal=signals.engine_stopped)
         return pipe

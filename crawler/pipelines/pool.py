@@ -7,6 +7,10 @@ page (TimeoutError, ProcessExpired) and starts a new worker in its place. Worker
 `forkserver`: the crawl's process has threads (pymongo's), which a plain fork would copy mid-lock;
 the fork server has the extraction imported, so a replacement worker starts in milliseconds.
 
+pebble starts its workers on the first task, and starting them waits for the fork server's imports
+(a second or more). The pool is started in a thread as soon as it is built, while the crawls start
+and fetch their feeds, and the first page awaits that start instead of blocking the reactor on it.
+
 A new worker extracts one small built-in page before it takes any (`_warm_up`): the first extraction
 in a process loads dateparser's and trafilatura's data, which takes seconds on a loaded machine, and
 pebble's clock for a page starts when a worker takes it, so that load never counts against a page.
@@ -21,8 +25,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import UTC, datetime
 from typing import ClassVar
@@ -66,6 +72,10 @@ def _warm_up(function: Extract) -> None:
         logger.exception("Extraction worker warm-up failed")
 
 
+def _nothing() -> None:
+    """The task that starts the pool (`ExtractionPool._start`)."""
+
+
 def _timed(function: Extract, page: FetchedPage) -> tuple[ExtractionResult, float]:
     """Runs in a worker: the result and the seconds the extraction itself took (not the queue wait).
 
@@ -81,24 +91,42 @@ def _timed(function: Extract, page: FetchedPage) -> tuple[ExtractionResult, floa
 
 
 class ExtractionPool:
-    """`workers` processes; at most `queue_size` pages handed to them at once (memory stays flat)."""
+    """`workers` processes; at most `queue_size` pages handed to them at once (memory stays flat).
+
+    `preload`: modules the workers' fork server imports besides the extraction (what `function`
+    imports only when it first runs)."""
 
     _shared: ClassVar[dict[tuple[int, int, Extract], tuple[ExtractionPool, int]]] = {}
 
-    def __init__(self, workers: int, queue_size: int, function: Extract = extract_page) -> None:
+    def __init__(
+        self, workers: int, queue_size: int, function: Extract = extract_page, preload: Sequence[str] = ()
+    ) -> None:
         self.function = function
         self._slots = asyncio.Semaphore(max(queue_size, workers))
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([_PRELOAD, function.__module__])
+        context.set_forkserver_preload([_PRELOAD, function.__module__, *preload])
         self._pool = ProcessPool(
             max_workers=workers, context=context, initializer=_warm_up, initargs=(function,)
         )
+        self._started: Future[None] = Future()
+        threading.Thread(target=self._start, name="extraction-pool-start", daemon=True).start()
+
+    def _start(self) -> None:
+        """Runs in a thread (see the module docstring): the first task starts pebble's workers."""
+        try:
+            self._pool.schedule(_nothing)
+        except BaseException as exc:  # the first page raises it
+            self._started.set_exception(exc)
+        else:
+            self._started.set_result(None)
 
     @classmethod
-    def shared(cls, workers: int, queue_size: int, function: Extract = extract_page) -> ExtractionPool:
-        """The process's pool of this shape, started on first use; give it back with `release`."""
+    def shared(
+        cls, workers: int, queue_size: int, function: Extract = extract_page, preload: Sequence[str] = ()
+    ) -> ExtractionPool:
+        """The process's pool of this shape, started when first asked for; give it back with `release`."""
         key = (workers, queue_size, function)
-        pool, users = cls._shared.get(key) or (cls(workers, queue_size, function), 0)
+        pool, users = cls._shared.get(key) or (cls(workers, queue_size, function, preload), 0)
         cls._shared[key] = (pool, users + 1)
         return pool
 
@@ -115,6 +143,9 @@ class ExtractionPool:
     async def extract(self, page: FetchedPage, timeout: float | None) -> tuple[ExtractionResult, float]:
         """The page's extraction result and its seconds in the worker, or ExtractionTimeout (past
         `timeout` seconds; None: no limit) / WorkerCrashed."""
+        if not self._started.done():
+            await asyncio.wrap_future(self._started)
+        self._started.result()  # a pool that could not start fails every page with why
         async with self._slots:
             future = self._pool.schedule(_timed, args=(self.function, page), timeout=timeout)
             try:
@@ -133,5 +164,6 @@ class ExtractionPool:
 
     def close(self) -> None:
         """Stop the workers; the crawls awaited every page they handed over before they stopped."""
+        self._started.exception()  # waits for a start still under way, which would start workers anew
         self._pool.stop()  # type: ignore[no-untyped-call]  # pebble's methods are unannotated
         self._pool.join()

@@ -10,13 +10,14 @@ tones, while vowel-quality marks (â, ă, ê, ô, ơ, ư, đ) stay, as they sepa
 from __future__ import annotations
 
 import hashlib
+import importlib
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from typing import Any
 
 import numpy as np
-from datasketch import MinHash
 
 from crawler.normalize import nfc
 
@@ -26,6 +27,7 @@ ROWS = 3  # 126 of the 128 values; candidate S-curve midpoint (1/42)^(1/3) ≈ 0
 SHINGLE_SIZE = 4
 MINHASH_SCHEME = "affine32"
 MINHASH_SEED = 1
+MINHASH_LIBRARY = "datasketch"
 MIN_SYLLABLES = 12  # below this a body carries too little text to call two articles one story
 # Stored band hashes are only comparable with the same parameters; the index records this tag.
 FINGERPRINT_VERSION = f"v1-k{SHINGLE_SIZE}-p{NUM_PERM}-b{BANDS}r{ROWS}-{MINHASH_SCHEME}"
@@ -97,9 +99,17 @@ def shingles(sylls: list[str], k: int = SHINGLE_SIZE) -> set[bytes]:
 
 
 @lru_cache(maxsize=1)
+def _minhash() -> Any:
+    """The MinHash class, imported on first use: datasketch imports scipy (0.6 s), which a crawl's
+    own process never needs, as the extraction workers fingerprint the bodies (their fork server
+    preloads MINHASH_LIBRARY, crawler/pipelines/extract.py)."""
+    return importlib.import_module(MINHASH_LIBRARY).MinHash
+
+
+@lru_cache(maxsize=1)
 def _permutations() -> np.ndarray:
     """Generated once: a MinHash builds its permutations from the seed on every construction."""
-    permutations: np.ndarray = MinHash(
+    permutations: np.ndarray = _minhash()(
         num_perm=NUM_PERM, seed=MINHASH_SEED, scheme=MINHASH_SCHEME
     ).permutations
     return permutations
@@ -160,7 +170,7 @@ def fingerprint(body: str, k: int = SHINGLE_SIZE) -> Fingerprint:
     """Fingerprint of an article body (the extracted text, lead not included)."""
     sylls = syllables(body)
     grams = shingles(sylls, k)
-    mh = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, permutations=_permutations(), scheme=MINHASH_SCHEME)
+    mh = _minhash()(num_perm=NUM_PERM, seed=MINHASH_SEED, permutations=_permutations(), scheme=MINHASH_SCHEME)
     if grams:
         mh.update_batch(list(grams))
     signature = np.asarray(mh.hashvalues, dtype=np.uint32)
