@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bson import Binary
-from pymongo import ASCENDING, DESCENDING, IndexModel, ReplaceOne, UpdateOne
+from pymongo import ASCENDING, DESCENDING, IndexModel, InsertOne, UpdateOne
 from pymongo.errors import CollectionInvalid, OperationFailure
 
 if TYPE_CHECKING:
@@ -214,14 +214,14 @@ def upsert_article(doc: Mapping[str, Any], seen_at: datetime, duplicate_of: str 
 
 def insert_article(
     doc: Mapping[str, Any], seen_at: datetime, duplicate_of: str | None = None
-) -> ReplaceOne[dict[str, Any]]:
-    """The write of an article the store did not hold when its batch was read: insert-if-absent.
+) -> InsertOne[dict[str, Any]]:
+    """The write of an article the store did not hold when its batch was read: a plain insert.
 
-    It stores what `upsert_article` stores for a new URL, fields in the same order, as a plain
-    document: a server checks no expression, where the pipeline costs it a walk of every value
-    (SecantusDB: a third of its time in a crawl, docs/performance.md). A stored article always has a
-    `content_hash`, so should another writer store the URL first, the filter matches nothing and the
-    insert fails on the unique `_id`; the writer then sends `upsert_article` for it.
+    It stores what `upsert_article` stores for a new URL, fields in the same order. A server checks
+    no expression, where the pipeline costs it a walk of every value, and it writes every insert of
+    a bulk in one commit, where each update is a commit of its own (SecantusDB journals each one:
+    7× the time of an insert, docs/performance.md). Should another writer store the URL first, the
+    insert fails on the unique `_id`, and the writer then sends `upsert_article` for it.
     """
     new: dict[str, Any] = {"_id": doc["_id"]}
     new.update((name, doc[name]) for name in CONTENT_FIELDS)
@@ -233,7 +233,7 @@ def insert_article(
         story_id=doc.get("story_id"),
         duplicate_of=duplicate_of,
     )
-    return ReplaceOne({"_id": doc["_id"], "content_hash": {"$exists": False}}, new, upsert=True)
+    return InsertOne(new)
 
 
 def classify(doc: Mapping[str, Any], stored_hash: str | None) -> str:
@@ -293,6 +293,12 @@ def upsert_page(page: Mapping[str, Any]) -> UpdateOne:
     return UpdateOne({"_id": page["_id"]}, {"$set": dict(page)}, upsert=True)
 
 
+def insert_page(page: Mapping[str, Any]) -> InsertOne[dict[str, Any]]:
+    """The page of an article the store did not hold: inserted (see `insert_article`), and should
+    the URL be stored meanwhile, the writer sends `upsert_page` for it."""
+    return InsertOne(dict(page))
+
+
 def page_html(page: Mapping[str, Any]) -> bytes:
     """The stored raw HTML bytes of a `pages` document."""
     data = bytes(page["html"])
@@ -342,6 +348,7 @@ __all__ = [
     "ensure_articles_collection_sync",
     "first_by_body_hash",
     "insert_article",
+    "insert_page",
     "page_document",
     "page_html",
     "upsert_article",

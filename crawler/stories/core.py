@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 import numpy as np
 from bson import Binary
-from pymongo import ASCENDING, DESCENDING, DeleteOne, IndexModel, UpdateMany, UpdateOne
+from pymongo import ASCENDING, DESCENDING, DeleteOne, IndexModel, InsertOne, UpdateMany, UpdateOne
 
 from crawler.normalize import body_hash as compute_body_hash
 from crawler.stories.fingerprint import (
@@ -99,10 +99,18 @@ class Together:
 
 @dataclass(frozen=True)
 class Write:
-    """An unordered bulk write; duplicate-key errors from racing upserts are expected and ignored."""
+    """An unordered bulk write; its result is a `Written`. Duplicate-key errors (an insert of a
+    document another writer stored first, racing upserts) are expected and reported, not raised."""
 
     collection: str
     requests: Sequence[Any]
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a `Write` did: the indexes of its requests refused on a duplicate key."""
+
+    duplicates: frozenset[int] = frozenset()
 
 
 def band_indexes() -> list[IndexModel]:
@@ -237,26 +245,52 @@ def _stored_time(when: datetime) -> datetime:
     return when.replace(microsecond=when.microsecond // 1000 * 1000)
 
 
+def _by_story(items: Sequence[_Item]) -> dict[str, list[_Item]]:
+    by_story: dict[str, list[_Item]] = {}
+    for item in items:
+        by_story.setdefault(item.story_id, []).append(item)
+    return by_story
+
+
 def story_updates(items: Sequence[_Item], now: datetime) -> list[UpdateOne]:
     """Adds articles to their stories, one statement per story: the document one statement per
     article would leave (members in the order given, the `$min` original chosen as the store
     compares it), for a cost that does not grow with the story's share of the batch. Commutative,
     so racing writers end in the same document."""
-    by_story: dict[str, list[_Item]] = {}
-    for item in items:
-        by_story.setdefault(item.story_id, []).append(item)
-    return [_story_update(story_id, members, now) for story_id, members in by_story.items()]
+    return [_story_update(story_id, members, now) for story_id, members in _by_story(items).items()]
 
 
-def _story_update(story_id: str, items: Sequence[_Item], now: datetime) -> UpdateOne:
+def _story_members(items: Sequence[_Item]) -> tuple[list[str], list[str], list[datetime], dict[str, Any]]:
+    """A story's new members as its document holds them: articles, outlets, times, the original."""
     best = min(items, key=lambda it: (it.rank, _stored_time(it.when), it.key, it.title))
-    return _members_update(
-        story_id,
+    return (
         [it.key for it in items],
         list(dict.fromkeys(it.outlet for it in items)),
         [it.when for it in items],
         _original(best.rank, best.when, best.key, best.title),
-        now,
+    )
+
+
+def _story_update(story_id: str, items: Sequence[_Item], now: datetime) -> UpdateOne:
+    return _members_update(story_id, *_story_members(items), now)
+
+
+def _story_insert(story_id: str, items: Sequence[_Item], now: datetime) -> InsertOne[dict[str, Any]]:
+    """The document `_story_update` creates for a story not stored yet, as a plain insert (a server
+    commits a bulk's inserts together, each update on its own: crawler/store/schema.py,
+    `insert_article`). Fields in the order the upsert leaves them (MongoDB 5+, SecantusDB)."""
+    articles, outlets, times, original = _story_members(items)
+    return InsertOne(
+        {
+            "_id": story_id,
+            "articles": list(dict.fromkeys(articles)),
+            "created_at": now,
+            "first_published_at": min(times),
+            "last_published_at": max(times),
+            "original": original,
+            "outlets": outlets,
+            "updated_at": now,
+        }
     )
 
 
@@ -535,15 +569,9 @@ def _write_flow(
     """
     lost: set[str] = set()
     if todo:
-        written = yield Write(
-            cfg.bands_collection,
-            [
-                UpdateOne({"_id": it.key}, {"$setOnInsert": band_document(it, now)}, upsert=True)
-                for it in todo
-            ],
-        )
+        written = yield Write(cfg.bands_collection, [InsertOne(band_document(it, now)) for it in todo])
         # an entry this write inserted holds its own story; the others another writer indexed first
-        inserted = {todo[i].key for i in written.upserted_ids or {}} if written is not None else set()
+        inserted = {it.key for i, it in enumerate(todo) if i not in written.duplicates}
         won_by = {it.key: it.story_id for it in todo if it.key in inserted}
         if unsure := [it.key for it in todo if it.key not in inserted]:
             won = yield Find(cfg.bands_collection, {"_id": {"$in": unsure}}, {"story_id": 1})
@@ -560,7 +588,7 @@ def _write_flow(
             )
         for it in todo:
             it.story_id = won_by.get(it.key, it.story_id)
-        yield Write(cfg.stories_collection, story_updates(todo, now))
+        yield from _stories_write(todo, inserted, cfg, now)
     if cfg.update_articles and not cfg.pending_articles:
         yield Write(
             cfg.articles_collection,
@@ -572,6 +600,24 @@ def _write_flow(
             ],
         )
     return lost
+
+
+def _stories_write(
+    todo: list[_Item], inserted: set[str], cfg: StoryConfig, now: datetime
+) -> Generator[Op, Any, None]:
+    """Add the batch's articles to their stories (`story_updates`). A story founded by an article
+    whose entry this batch inserted is not stored yet: it is inserted, and should another writer
+    have stored it meanwhile (the same article, founding the same id), it gets the update."""
+    groups = _by_story(todo)
+    founded = {it.story_id for it in todo if it.kind == "new" and it.key in inserted}
+    writes = [
+        _story_insert(sid, members, now) if sid in founded else _story_update(sid, members, now)
+        for sid, members in groups.items()
+    ]
+    written = yield Write(cfg.stories_collection, writes)
+    beaten = [sid for i, sid in enumerate(groups) if i in written.duplicates]
+    if beaten:
+        yield Write(cfg.stories_collection, [_story_update(sid, groups[sid], now) for sid in beaten])
 
 
 def _recheck_flow(

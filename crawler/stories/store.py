@@ -21,6 +21,7 @@ from crawler.stories.core import (
     StoryConfig,
     Together,
     Write,
+    Written,
     assign_flow,
     band_indexes,
     settle_flow,
@@ -31,14 +32,15 @@ T = TypeVar("T")
 DUPLICATE_KEY = 11000
 
 
-def _only_duplicates(exc: BulkWriteError) -> bool:
-    """Two writers upserting one article race on `_id`; the loser's write is redundant, not lost."""
+def _duplicates(exc: BulkWriteError) -> Written:
+    """The requests another writer beat on `_id` (the flow decides what follows), or `exc` again
+    when anything else failed."""
     errors = exc.details.get("writeErrors", [])
-    return (
-        bool(errors)
-        and all(e.get("code") == DUPLICATE_KEY for e in errors)
-        and not exc.details.get("writeConcernErrors")
-    )
+    if not errors or exc.details.get("writeConcernErrors"):
+        raise exc
+    if any(e.get("code") != DUPLICATE_KEY for e in errors):
+        raise exc
+    return Written(frozenset(e["index"] for e in errors))
 
 
 def _find_sync(db: Database[dict[str, Any]], op: Find) -> list[dict[str, Any]]:
@@ -51,13 +53,12 @@ def _execute_sync(db: Database[dict[str, Any]], op: Find | Write | Together) -> 
     if isinstance(op, Together):
         return [_find_sync(db, find) for find in op.finds]
     if not op.requests:
-        return None
+        return Written()
     try:
-        return db[op.collection].bulk_write(list(op.requests), ordered=False)
+        db[op.collection].bulk_write(list(op.requests), ordered=False)
     except BulkWriteError as exc:
-        if not _only_duplicates(exc):
-            raise
-        return None
+        return _duplicates(exc)
+    return Written()
 
 
 async def _find_async(db: AsyncDatabase[dict[str, Any]], op: Find) -> list[dict[str, Any]]:
@@ -70,13 +71,12 @@ async def _execute_async(db: AsyncDatabase[dict[str, Any]], op: Find | Write | T
     if isinstance(op, Together):
         return list(await asyncio.gather(*(_find_async(db, find) for find in op.finds)))
     if not op.requests:
-        return None
+        return Written()
     try:
-        return await db[op.collection].bulk_write(list(op.requests), ordered=False)
+        await db[op.collection].bulk_write(list(op.requests), ordered=False)
     except BulkWriteError as exc:
-        if not _only_duplicates(exc):
-            raise
-        return None
+        return _duplicates(exc)
+    return Written()
 
 
 def run_sync(db: Database[dict[str, Any]], flow: Generator[Any, Any, T]) -> T:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pymongo import ReplaceOne, UpdateOne
+from pymongo import InsertOne, UpdateOne
 from pymongo.errors import BulkWriteError, PyMongoError
 
 from crawler.items import Article
@@ -27,6 +27,7 @@ from crawler.store.schema import (
     ensure_articles_collection,
     first_by_body_hash,
     insert_article,
+    insert_page,
     page_document,
     upsert_article,
     upsert_page,
@@ -163,20 +164,13 @@ class ArticleWriter:
         async for d in cursor.sort([("first_seen_at", 1), ("_id", 1)]):
             owners.setdefault(d["body_hash"], d["_id"])
         duplicate_of = first_by_body_hash(docs, owners)
-        ops = [_article_op(e, duplicate_of, insert=_inserts(e, stored)) for e in entries]
-        failed = await self._bulk(self.articles, ops)
-        # two writers raced on a new URL (an insert-if-absent of a URL stored meanwhile fails on the
-        # unique `_id` too): the loser gets the upsert that compares with what is stored
-        retry = [i for i, code in failed.items() if code == DUPLICATE_KEY]
-        if retry:
-            again = await self._bulk(
-                self.articles, [_article_op(entries[i], duplicate_of, insert=False) for i in retry]
-            )
-            for j, i in enumerate(retry):
-                if j in again:
-                    failed[i] = again[j]
-                else:
-                    del failed[i]
+        # two writers raced on a new URL (its insert fails on the unique `_id`): the loser gets the
+        # upsert that compares with what is stored
+        failed = await self._bulk_inserts(
+            self.articles,
+            [_article_op(e, duplicate_of, insert=_inserts(e, stored)) for e in entries],
+            lambda i: _article_op(entries[i], duplicate_of, insert=False),
+        )
         for index, entry in enumerate(entries):
             doc = entry["article"]
             if index in failed:
@@ -192,9 +186,27 @@ class ArticleWriter:
             logger.error("%d refused articles kept in %s", len(invalid), path)
         others = [entries[i] for i, code in failed.items() if code != VALIDATION_FAILED]
         self._spool(others, "write errors")
-        stored_ok = [e["page"] for i, e in enumerate(entries) if e["page"] is not None and i not in failed]
-        if stored_ok:
-            await self._bulk(self.pages, [upsert_page(p) for p in stored_ok])
+        pages = [e for i, e in enumerate(entries) if e["page"] is not None and i not in failed]
+        await self._bulk_inserts(
+            self.pages,
+            [insert_page(e["page"]) if _inserts(e, stored) else upsert_page(e["page"]) for e in pages],
+            lambda i: upsert_page(pages[i]["page"]),
+        )
+
+    async def _bulk_inserts(
+        self, collection: str, ops: list[Any], instead: Callable[[int], Any]
+    ) -> dict[int, int]:
+        """`_bulk`, then `instead(i)` for each op i that failed on a duplicate key (an insert of a
+        document another writer stored meanwhile); returns the failures left."""
+        failed = await self._bulk(collection, ops)
+        retry = [i for i, code in failed.items() if code == DUPLICATE_KEY]
+        again = await self._bulk(collection, [instead(i) for i in retry])
+        for j, i in enumerate(retry):
+            if j in again:
+                failed[i] = again[j]
+            else:
+                del failed[i]
+        return failed
 
     async def _bulk(self, collection: str, ops: list[Any]) -> dict[int, int]:
         """Run an unordered bulk write; returns {op index: error code} for the ops that failed."""
@@ -220,15 +232,15 @@ class ArticleWriter:
 
 
 def _inserts(entry: dict[str, Any], stored: Mapping[str, str]) -> bool:
-    """Whether the entry's first write is an insert-if-absent: its URL was not stored."""
+    """Whether the entry's first write is an insert: its URL was not stored."""
     return entry["article"]["_id"] not in stored
 
 
 def _article_op(
     entry: dict[str, Any], duplicate_of: Mapping[str, str], *, insert: bool
-) -> ReplaceOne[dict[str, Any]] | UpdateOne:
-    """A URL the store did not hold is inserted if absent (cheap for the server); a stored one is
-    compared with what is stored (`upsert_article`)."""
+) -> InsertOne[dict[str, Any]] | UpdateOne:
+    """A URL the store did not hold is inserted (cheap for the server); a stored one is compared
+    with what is stored (`upsert_article`)."""
     doc = entry["article"]
     write = insert_article if insert else upsert_article
     return write(doc, entry["seen_at"], duplicate_of.get(doc["_id"]))

@@ -13,6 +13,7 @@ import pymongo
 import pytest
 from pymongo import AsyncMongoClient
 
+from crawler.items import RawPage
 from crawler.normalize import normalize_article
 from crawler.store.schema import describe_validation_error, insert_article, page_html, upsert_article
 from exporters.mongo.writer import ArticleWriter, ensure_articles_collection
@@ -73,8 +74,8 @@ def test_changed_content_makes_revision_two_and_keeps_old_hash(mongo_server, mon
     assert stats["mongo/updated"] == 1
 
 
-def test_insert_if_absent_stores_what_the_upsert_stores(mongo_db):
-    """A new URL is written as a plain insert-if-absent; the document is the pipeline upsert's."""
+def test_the_insert_of_a_new_url_stores_what_the_upsert_stores(mongo_db):
+    """A new URL is written as a plain insert; the document is the pipeline upsert's."""
     doc = normalize_article(make_article(story_id="st_1")).to_document()
     seen = datetime(2026, 7, 16, 12, 0, tzinfo=UTC)
     mongo_db.inserted.bulk_write([insert_article(doc, seen, "https://baotintuc.vn/goc.htm")])
@@ -88,14 +89,18 @@ def test_insert_if_absent_stores_what_the_upsert_stores(mongo_db):
 def test_an_url_stored_by_another_writer_meanwhile_is_compared_not_lost(
     mongo_server, mongo_db, tmp_path, monkeypatch
 ):
-    """The writer read the store before another writer stored the URL: its insert-if-absent inserts
-    nothing, and the URL then gets the comparing upsert, so the new content still lands."""
+    """The writer read the store before another writer stored the URL: its insert fails on the
+    unique `_id`, and the URL then gets the comparing upsert, so the new content still lands (its
+    raw page too)."""
     first = make_article()
-    changed = make_article(body=first.body + "\nĐoạn bổ sung sau khi bài được cập nhật.")
+    changed = make_article(
+        body=first.body + "\nĐoạn bổ sung sau khi bài được cập nhật.",
+        raw=RawPage(body=b"<html><body><p>trang sau</p></body></html>", encoding="utf-8"),
+    )
     t1 = datetime(2026, 7, 16, 12, 0, tzinfo=UTC)
     run(_store(mongo_server, mongo_db.name, tmp_path, [[(first, t1)]]))
     monkeypatch.setattr("exporters.mongo.writer._inserts", lambda entry, stored: True)  # a stale read
-    run(_store(mongo_server, mongo_db.name, tmp_path, [[(changed, t1 + timedelta(hours=1))]]))
+    stats = run(_store(mongo_server, mongo_db.name, tmp_path, [[(changed, t1 + timedelta(hours=1))]]))
 
     doc = mongo_db.articles.find_one()
     assert mongo_db.articles.count_documents({}) == 1
@@ -103,6 +108,8 @@ def test_an_url_stored_by_another_writer_meanwhile_is_compared_not_lost(
     assert doc["previous_content_hashes"] == [first.content_hash]
     assert doc["content_hash"] == changed.content_hash
     assert doc["last_seen_at"] == t1 + timedelta(hours=1)
+    assert page_html(mongo_db.pages.find_one({"_id": first.url})) == changed.raw.body
+    assert "mongo/spooled" not in stats
 
 
 def test_text_starting_with_dollar_is_stored_verbatim(mongo_server, mongo_db, tmp_path):

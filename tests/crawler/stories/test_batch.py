@@ -14,7 +14,16 @@ import pytest
 
 from crawler.normalize import body_hash
 from crawler.stories import StoryConfig, assign_stories, ensure_story_indexes, settle_stories
-from crawler.stories.core import Find, Together, Write, assign_flow, new_story_id
+from crawler.stories.core import (
+    Find,
+    Together,
+    Write,
+    _prepare,
+    _story_insert,
+    _story_update,
+    assign_flow,
+    new_story_id,
+)
 from crawler.stories.evaluation import build_pairs, sample_texts
 from crawler.stories.samples import SAMPLES
 from crawler.stories.store import _execute_sync
@@ -176,6 +185,42 @@ def test_an_article_another_writer_indexed_first_is_rechecked(mongo_db: Any) -> 
     assert len(set(bands.values())) == 1, bands  # one story: A linked its story to B's
     (story,) = mongo_db.stories.find()
     assert sorted(story["articles"]) == sorted([a_doc["_id"], b_doc["_id"]])
+
+
+def test_a_story_a_batch_founds_is_inserted_as_its_update_would_create_it(mongo_db: Any) -> None:
+    storm = "\n".join(SAMPLES["bão"][0])
+    docs = [
+        doc("https://b.vn/bao", "b", "TPO - " + storm, T0 + timedelta(minutes=5)),
+        doc("https://a.vn/bao", "a", "(Dân trí) - " + storm, T0),
+        doc("https://c.vn/bao", "b", storm + "\nTheo TTXVN", T0 + timedelta(hours=1)),
+    ]
+    members = [_prepare(d, T0) for d in docs]
+    mongo_db.inserted.bulk_write([_story_insert("st_1", members, T0)])
+    mongo_db.updated.bulk_write([_story_update("st_1", members, T0)])
+    inserted, updated = mongo_db.inserted.find_one(), mongo_db.updated.find_one()
+    assert inserted == updated
+    assert list(inserted) == list(updated)  # the same fields in the same order
+    assert inserted["outlets"] == ["b", "a"] and inserted["original"]["article"] == "https://a.vn/bao"
+
+
+def test_a_story_another_writer_stored_first_gets_the_members_of_both(mongo_db: Any) -> None:
+    """Writer A founds a story and pauses before its story write; writer B stores that story first
+    (the same article in both, so the same id, with a member of B's own). A's insert of the story
+    fails on `_id`, and A adds its members with the update instead: nothing of either is lost."""
+    storm = "\n".join(SAMPLES["bão"][0])
+    ensure_story_indexes(mongo_db)
+    a_doc = doc("https://a.vn/bao", "a", "(Dân trí) - " + storm, T0)
+    op, flow = step(mongo_db, assign_flow([a_doc], PIPELINE), 0)
+    while not (isinstance(op, Write) and op.collection == PIPELINE.stories_collection):
+        op = flow.send(_execute_sync(mongo_db, op))
+    story_id = new_story_id(a_doc["_id"])
+    b_member = _prepare(doc("https://b.vn/bao", "b", "TPO - " + storm, T0 + timedelta(minutes=5)), T0)
+    mongo_db.stories.bulk_write([_story_update(story_id, [b_member], T0)])  # B's write lands first
+    (result,) = finish(mongo_db, op, flow)
+    assert result.story_id == story_id and result.kind == "new"
+    (story,) = mongo_db.stories.find()
+    assert story["articles"] == ["https://b.vn/bao", "https://a.vn/bao"]
+    assert story["outlets"] == ["b", "a"] and story["original"]["article"] == "https://a.vn/bao"
 
 
 # -- three processes ------------------------------------------------------------------------------
