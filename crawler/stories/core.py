@@ -368,16 +368,18 @@ def assign_flow(
     items = _unique_items(docs, now)
     if not items:
         return []
-    todo = yield from _load_indexed(items, config)
-    yield from _search_and_decide(todo, config)
+    todo = yield from _search_and_decide(items, config)
     lost = yield from _write_flow(todo, items, config, now)
     fresh = [it for it in todo if it.kind == "new" and it.fp.usable]
     # an entry of this batch that another writer indexed first carries that writer's story, which
     # this batch never weighed: the recheck looks at it like at any other writer's entry
-    pairs = yield from _recheck_flow(fresh, {it.key for it in items} - lost, config)
+    touched = {it.story_id for it in items}
+    pairs, links = yield from _recheck_flow(fresh, {it.key for it in items} - lost, touched, config)
     linked = yield from link_flow(pairs, config, now)
-    yield from settle_flow({it.story_id for it in items} | linked, config, now)
-    return (yield from _results_flow(items, docs, config))
+    # the links of the batch's stories came with the recheck (after the writes, as settling needs)
+    moved = yield from settle_flow(touched | linked, config, now, None if linked else links)
+    refresh = bool(linked) or moved or not config.pending_articles
+    return (yield from _results_flow(items, docs, config, refresh))
 
 
 def _unique_items(docs: Sequence[Mapping[str, Any]], now: datetime) -> list[_Item]:
@@ -388,26 +390,17 @@ def _unique_items(docs: Sequence[Mapping[str, Any]], now: datetime) -> list[_Ite
     return list(items.values())
 
 
-def _load_indexed(items: list[_Item], cfg: StoryConfig) -> Generator[Op, Any, list[_Item]]:
-    """Articles already indexed keep their story; the others are returned, still to decide."""
-    stored = yield Find(cfg.bands_collection, {"_id": {"$in": [it.key for it in items]}}, _BAND_PROJECTION)
-    stored_by = {d["_id"]: d for d in stored}
-    for it in items:
-        if (old := stored_by.get(it.key)) is not None:
-            it.story_id, it.kind, it.matched = old["story_id"], old.get("kind", "new"), old.get("matched")
-    return [it for it in items if it.key not in stored_by]
-
-
 def _day_span(items: Sequence[_Item], days: int) -> dict[str, int]:
     return {"$gte": min(it.day for it in items) - days, "$lte": max(it.day for it in items) + days}
 
 
 def _band_search(
-    items: Sequence[_Item], cfg: StoryConfig, extra: Sequence[Find] = ()
+    items: Sequence[_Item], cfg: StoryConfig, extra: Sequence[Find] = (), others_only: bool = False
 ) -> Generator[Op, Any, tuple[dict[str, list[Any]], list[Any]]]:
     """The stored entries sharing a band with each item, within its window: two queries per
     `search_batch` items, not per item, every group's sent together (and `extra` finds with the
-    first ones, whose results come back second).
+    first ones, whose results come back second). `others_only` (decided items): an item's own
+    story is not fetched for it, as only the other stories it finds count (`_recheck_flow`).
 
     Each item gets the share its own query on an index of every band would return: the entries that
     have one of its bands and lie in its own window, at most `max_candidates` of them. The first
@@ -432,14 +425,17 @@ def _band_search(
     ]
     results: list[Any] = (yield Together([*extra, *firsts])) if extra or firsts else []
     extra_results, founds = results[: len(extra)], results[len(extra) :]
-    asked = [i for i, found in enumerate(founds) if found]
+    wanted = [
+        _stories_to_fetch(group, found, cfg, others_only) for group, found in zip(groups, founds, strict=True)
+    ]
+    asked = [i for i, stories in enumerate(wanted) if stories]
     members: list[Any] = []
     if asked:
         members = yield Together(
             [
                 Find(
                     cfg.bands_collection,
-                    {"story_id": {"$in": sorted({d["story_id"] for d in founds[i]})}, "d": spans[i]},
+                    {"story_id": {"$in": sorted(wanted[i])}, "d": spans[i]},
                     _SEARCH_PROJECTION,
                     limits[i],
                 )
@@ -453,6 +449,17 @@ def _band_search(
     for group, found in zip(groups, founds, strict=True):
         shares.update(_shares(group, found, cfg))
     return shares, extra_results
+
+
+def _stories_to_fetch(
+    group: Sequence[_Item], found: list[Any], cfg: StoryConfig, others_only: bool
+) -> set[str]:
+    """The stories whose entries in the window a group's search fetches: every story it found, or
+    (`others_only`) those an item found that are not its own."""
+    if not others_only:
+        return {d["story_id"] for d in found}
+    shares = _shares(group, found, cfg) if found else {}
+    return {d["story_id"] for it in group for d in shares.get(it.key, ()) if d["story_id"] != it.story_id}
 
 
 def _shares(group: Sequence[_Item], found: list[Any], cfg: StoryConfig) -> dict[str, list[Any]]:
@@ -502,17 +509,25 @@ def index_bands(items: Sequence[_Item], near_by: Mapping[str, Sequence[Mapping[s
             lent.setdefault(band, it.key)
 
 
-def _search_and_decide(todo: list[_Item], cfg: StoryConfig) -> Generator[Op, Any, None]:
-    usable = [it for it in todo if it.fp.usable]
-    exact: list[Find] = []
+def _search_and_decide(items: list[_Item], cfg: StoryConfig) -> Generator[Op, Any, list[_Item]]:
+    """Search and decide the batch; returns the items to write. An article already indexed keeps
+    its story (looked up with the search, in the same round trip) and is not written again."""
+    usable = [it for it in items if it.fp.usable]
+    finds = [Find(cfg.bands_collection, {"_id": {"$in": [it.key for it in items]}}, _BAND_PROJECTION)]
     if usable:
         hashes = sorted({it.body_hash for it in usable if it.body_hash})
         span = _day_span(usable, cfg.window_days)
-        exact = [Find(cfg.bands_collection, {"body_hash": {"$in": hashes}, "d": span}, _BAND_PROJECTION)]
-    near_by, exact_results = yield from _band_search(usable, cfg, exact)
+        finds.append(Find(cfg.bands_collection, {"body_hash": {"$in": hashes}, "d": span}, _BAND_PROJECTION))
+    near_by, (stored, *exact_results) = yield from _band_search(usable, cfg, finds)
+    stored_by = {d["_id"]: d for d in stored}
+    for it in items:
+        if (old := stored_by.get(it.key)) is not None:
+            it.story_id, it.kind, it.matched = old["story_id"], old.get("kind", "new"), old.get("matched")
+    todo = [it for it in items if it.key not in stored_by]
     exact_docs: list[Mapping[str, Any]] = exact_results[0] if exact_results else []
     _decide(todo, exact_docs, near_by, cfg)
-    index_bands(usable, near_by)
+    index_bands([it for it in todo if it.fp.usable], near_by)
+    return todo
 
 
 def _decide(
@@ -621,10 +636,12 @@ def _stories_write(
 
 
 def _recheck_flow(
-    fresh: list[_Item], batch_keys: set[str], cfg: StoryConfig
-) -> Generator[Op, Any, list[tuple[str, str]]]:
-    """New stories against what concurrent writers indexed since the first search: pairs to merge."""
-    found_by, _ = yield from _band_search(fresh, cfg)
+    fresh: list[_Item], batch_keys: set[str], story_ids: set[str], cfg: StoryConfig
+) -> Generator[Op, Any, tuple[list[tuple[str, str]], list[Any]]]:
+    """New stories against what concurrent writers indexed since the first search: pairs to merge,
+    and the merge links of `story_ids`, asked in the same round trip (for `settle_flow`)."""
+    links = Find(cfg.merges_collection, {"_id": {"$in": sorted(story_ids)}}, {"into": 1})
+    found_by, (known,) = yield from _band_search(fresh, cfg, [links], others_only=True)
     pairs: list[tuple[str, str]] = []
     for it in fresh:
         for d in found_by.get(it.key, ()):
@@ -632,16 +649,20 @@ def _recheck_flow(
                 continue
             if _similar(it, d) >= cfg.threshold:
                 pairs.append((it.story_id, d["story_id"]))
-    return pairs
+    return pairs, known
 
 
 def _results_flow(
-    items: list[_Item], docs: Sequence[Mapping[str, Any]], cfg: StoryConfig
+    items: list[_Item], docs: Sequence[Mapping[str, Any]], cfg: StoryConfig, refresh: bool
 ) -> Generator[Op, Any, list[StoryAssignment]]:
-    final = yield Find(cfg.bands_collection, {"_id": {"$in": [it.key for it in items]}}, {"story_id": 1})
-    final_by = {d["_id"]: d["story_id"] for d in final}
-    for it in items:
-        it.story_id = final_by.get(it.key, it.story_id)
+    """The assignments; `refresh`: read the stories back first (a merge moved some). A merge that
+    another writer makes after this batch settled reaches a crawl's articles when the crawl settles
+    the ids it handed out (crawler/pipelines/stories.py)."""
+    if refresh:
+        final = yield Find(cfg.bands_collection, {"_id": {"$in": [it.key for it in items]}}, {"story_id": 1})
+        final_by = {d["_id"]: d["story_id"] for d in final}
+        for it in items:
+            it.story_id = final_by.get(it.key, it.story_id)
     originals: dict[str, Any] = {}
     if not cfg.pending_articles:
         story_ids = sorted({it.story_id for it in items})
@@ -659,15 +680,21 @@ def _results_flow(
 # -- merges: links in their own collection, settled by every writer ------------------------------
 
 
-def roots_flow(story_ids: Iterable[str], cfg: StoryConfig) -> Generator[Op, Any, dict[str, str]]:
-    """Each story id's surviving story. Links always point to a smaller id, so every chain ends."""
+def roots_flow(
+    story_ids: Iterable[str], cfg: StoryConfig, known: list[Any] | None = None
+) -> Generator[Op, Any, dict[str, str]]:
+    """Each story id's surviving story. Links always point to a smaller id, so every chain ends.
+    `known`: the links of `story_ids` themselves, when already read."""
     ids = set(story_ids)
     parent: dict[str, str] = {}
     asked: set[str] = set()
     frontier = ids
     while frontier:
         asked |= frontier
-        links = yield Find(cfg.merges_collection, {"_id": {"$in": sorted(frontier)}}, {"into": 1})
+        if known is not None:
+            links, known = known, None
+        else:
+            links = yield Find(cfg.merges_collection, {"_id": {"$in": sorted(frontier)}}, {"into": 1})
         for link in links:
             parent[link["_id"]] = link["into"]
         frontier = {link["into"] for link in links} - asked
@@ -725,21 +752,28 @@ def link_flow(
     return linked
 
 
-def settle_flow(story_ids: Iterable[str], cfg: StoryConfig, now: datetime) -> Generator[Op, Any, None]:
-    """Move the members of every merged-away story among these into the story that survives.
+def settle_flow(
+    story_ids: Iterable[str], cfg: StoryConfig, now: datetime, known: list[Any] | None = None
+) -> Generator[Op, Any, bool]:
+    """Move the members of every merged-away story among these into the story that survives;
+    returns whether any moved. `known`: the links of `story_ids`, read after this writer's writes.
 
     Each writer runs this after its own writes. A link is written before its author moves anything,
     so a writer that finds no link here wrote early enough for the link's author to move its work;
     one that finds a link moves its work itself, then checks the target again.
     """
     pending = set(story_ids)
+    moved = False
     while pending:
-        roots = yield from roots_flow(pending, cfg)
+        roots = yield from roots_flow(pending, cfg, known)
+        known = None
         moves = {sid: root for sid, root in roots.items() if sid != root}
         if not moves:
-            return
+            return moved
         yield from _move_flow(moves, cfg, now)
+        moved = True
         pending = set(moves.values())
+    return moved
 
 
 def _move_flow(moves: Mapping[str, str], cfg: StoryConfig, now: datetime) -> Generator[Op, Any, None]:

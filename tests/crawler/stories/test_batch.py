@@ -120,6 +120,18 @@ def test_one_search_for_a_whole_batch(mongo_db: Any) -> None:
     assert grouped["round_trips"] <= few["round_trips"] + 1  # sent together: not a round trip each
 
 
+def test_a_crawl_batch_makes_five_round_trips(mongo_db: Any) -> None:
+    """A crawl's batch on a store with no merges: the lookup with the searches, the stories of what
+    they found, the index write, the story write, the recheck with the merge links; no read-back."""
+    ensure_story_indexes(mongo_db)
+    docs = corpus()
+    crawl = StoryConfig(update_articles=False, pending_articles=True)
+    count_ops(mongo_db, assign_flow(docs[:12], crawl))
+    results, counts = count_ops(mongo_db, assign_flow(docs[12:24], crawl))
+    assert counts["round_trips"] == 5 and counts["write"] == 2, counts
+    assert {r.kind for r in results} >= {"new", "near"}
+
+
 def step(db: Any, flow: Generator[Any, Any, Any], ops: int) -> tuple[Any, Any]:
     """Run the first `ops` operations of a flow; returns (the next pending op, the flow)."""
     op = next(flow)
@@ -147,9 +159,9 @@ def test_story_merged_by_another_writer_after_its_article_was_given_it(mongo_db:
     ensure_story_indexes(mongo_db)
     a_doc = doc(a_url, "a", "(Dân trí) - " + storm, T0)
     b_doc = doc(b_url, "b", "TPO - " + storm + "\nTheo TTXVN", T0 + timedelta(minutes=5))
-    # A searches (nothing stored yet) and pauses before writing: op 0 finds it unindexed, op 1 sends
-    # the exact and the band query together.
-    a_op, a_flow = step(mongo_db, assign_flow([a_doc], PIPELINE), 2)
+    # A searches (nothing stored yet) and pauses before writing: op 0 looks it up and sends the exact
+    # and the band query, together.
+    a_op, a_flow = step(mongo_db, assign_flow([a_doc], PIPELINE), 1)
     assert isinstance(a_op, Write)
     (b_result,) = assign_stories(mongo_db, [b_doc], PIPELINE)
     assert b_result.story_id == new_story_id(b_url) and b_result.kind == "new"
@@ -174,9 +186,9 @@ def test_an_article_another_writer_indexed_first_is_rechecked(mongo_db: Any) -> 
     ensure_story_indexes(mongo_db)
     a_doc = doc("https://a.vn/bao", "a", "(Dân trí) - " + storm, T0)
     b_doc = doc("https://b.vn/bao", "b", "TPO - " + storm + "\nTheo TTXVN", T0 + timedelta(minutes=5))
-    # A searches (nothing stored yet) and pauses before writing: op 0 finds neither indexed, op 1
-    # sends the exact and the band query together.
-    a_op, a_flow = step(mongo_db, assign_flow([a_doc, b_doc], PIPELINE), 2)
+    # A searches (nothing stored yet) and pauses before writing: op 0 looks both up and sends the
+    # exact and the band query, together.
+    a_op, a_flow = step(mongo_db, assign_flow([a_doc, b_doc], PIPELINE), 1)
     assert isinstance(a_op, Write)
     (b_result,) = assign_stories(mongo_db, [b_doc], PIPELINE)  # B founds b's story first
     assert b_result.story_id == new_story_id(b_doc["_id"])
