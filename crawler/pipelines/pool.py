@@ -7,9 +7,10 @@ page (TimeoutError, ProcessExpired) and starts a new worker in its place. Worker
 `forkserver`: the crawl's process has threads (pymongo's), which a plain fork would copy mid-lock;
 the fork server has the extraction imported, so a replacement worker starts in milliseconds.
 
-pebble starts its workers on the first task, and starting them waits for the fork server's imports
-(a second or more). The pool is started in a thread as soon as it is built, while the crawls start
-and fetch their feeds, and the first page awaits that start instead of blocking the reactor on it.
+The fork server is started as soon as the pool is built, so it imports the extraction (a second or
+more) while the crawls start and fetch their feeds. pebble starts its workers on the first task, and
+starting them waits for those imports: the first page starts them in a thread and awaits that, so
+the reactor never blocks on it. A crawl that extracts nothing starts no worker.
 
 A new worker extracts one small built-in page before it takes any (`_warm_up`): the first extraction
 in a process loads dateparser's and trafilatura's data, which takes seconds on a loaded machine, and
@@ -25,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -105,20 +107,27 @@ class ExtractionPool:
         self._slots = asyncio.Semaphore(max(queue_size, workers))
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([_PRELOAD, function.__module__, *preload])
+        multiprocessing.forkserver.ensure_running()  # returns at once; the server imports meanwhile
         self._pool = ProcessPool(
             max_workers=workers, context=context, initializer=_warm_up, initargs=(function,)
         )
-        self._started: Future[None] = Future()
-        threading.Thread(target=self._start, name="extraction-pool-start", daemon=True).start()
+        self._started: Future[None] | None = None  # the workers' start, begun by the first page
 
-    def _start(self) -> None:
-        """Runs in a thread (see the module docstring): the first task starts pebble's workers."""
-        try:
-            self._pool.schedule(_nothing)
-        except BaseException as exc:  # the first page raises it
-            self._started.set_exception(exc)
-        else:
-            self._started.set_result(None)
+    def _start(self) -> Future[None]:
+        """The workers' start, begun in a thread on the first call (see the module docstring)."""
+        if self._started is None:
+            started = self._started = Future()
+
+            def start() -> None:
+                try:
+                    self._pool.schedule(_nothing)  # pebble starts its workers on the first task
+                except BaseException as exc:  # every page raises it
+                    started.set_exception(exc)
+                else:
+                    started.set_result(None)
+
+            threading.Thread(target=start, name="extraction-pool-start", daemon=True).start()
+        return self._started
 
     @classmethod
     def shared(
@@ -143,9 +152,10 @@ class ExtractionPool:
     async def extract(self, page: FetchedPage, timeout: float | None) -> tuple[ExtractionResult, float]:
         """The page's extraction result and its seconds in the worker, or ExtractionTimeout (past
         `timeout` seconds; None: no limit) / WorkerCrashed."""
-        if not self._started.done():
-            await asyncio.wrap_future(self._started)
-        self._started.result()  # a pool that could not start fails every page with why
+        started = self._start()
+        if not started.done():
+            await asyncio.wrap_future(started)
+        started.result()  # a pool that could not start fails every page with why
         async with self._slots:
             future = self._pool.schedule(_timed, args=(self.function, page), timeout=timeout)
             try:
@@ -163,7 +173,8 @@ class ExtractionPool:
         return result, seconds
 
     def close(self) -> None:
-        """Stop the workers; the crawls awaited every page they handed over before they stopped."""
-        self._started.exception()  # waits for a start still under way, which would start workers anew
+        """Stop the workers; the crawls awaited every page they handed over, and so its start."""
+        if self._started is not None:
+            self._started.exception()  # a start under way (a crawl stopped mid-page) would go on
         self._pool.stop()  # type: ignore[no-untyped-call]  # pebble's methods are unannotated
         self._pool.join()

@@ -112,6 +112,7 @@ class StoryPipeline:
         # the crawl's store breaker (from_crawler): with the store down, batches skip it at once
         self.breaker = CircuitBreaker(0.0)
         self.uri: str | None = None  # for the catch-up of unassigned articles at the end
+        self.connection: MongoConnection | None = None
         self.timeout_ms = 0
 
     @classmethod
@@ -126,7 +127,7 @@ class StoryPipeline:
             settings.getint("STORIES_BATCH_SIZE"),
         )
         connection = MongoConnection.from_crawler(crawler)
-        pipe.breaker, pipe.uri = connection.breaker, connection.uri
+        pipe.breaker, pipe.uri, pipe.connection = connection.breaker, connection.uri, connection
         pipe.timeout_ms = settings.getint("MONGODB_SERVER_TIMEOUT_MS")
         crawler.signals.connect(pipe.spider_closed, signal=signals.spider_closed)
         return pipe
@@ -181,7 +182,13 @@ class StoryPipeline:
 
     async def _assign_in_store(self, items: Sequence[Article]) -> Sequence[StoryAssignment | None]:
         if not self._indexes_ready:
-            await ensure_story_indexes_async(self.db, self.config)
+            if self.connection is None:
+                await ensure_story_indexes_async(self.db, self.config)
+            else:  # once for the crawls of the process
+                what = f"stories:{self.config.bands_collection}:{self.config.stories_collection}"
+                await self.connection.prepare_once(
+                    what, lambda: ensure_story_indexes_async(self.db, self.config)
+                )
             self._indexes_ready = True
         return await assign_stories_async(self.db, [assignment_document(i) for i in items], self.config)
 

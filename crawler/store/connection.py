@@ -8,11 +8,13 @@ one circuit breaker (`MongoConnection.breaker`), so an outage costs one wait, no
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import re
 import socket
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pymongo import AsyncMongoClient, MongoClient
 from pymongo.errors import InvalidURI
@@ -106,6 +108,11 @@ def sync_client(uri: str, timeout_ms: int = 10_000) -> MongoClient[dict[str, Any
 class MongoConnection:
     """The crawl's client and, when needed, the embedded server it started."""
 
+    # (uri, database, what) → its preparation (collections, indexes) in this process, under way or
+    # done: the crawls of a `vnnews crawl`, one per outlet, would each send the same createIndexes,
+    # which a server builds under a lock, holding up every crawl's first writes (prepare_once)
+    _prepared: ClassVar[dict[tuple[str, str, str], asyncio.Future[None]]] = {}
+
     def __init__(
         self,
         uri: str,
@@ -149,6 +156,15 @@ class MongoConnection:
         crawler._vnnews_mongo = conn  # type: ignore[attr-defined]
         crawler.signals.connect(conn.close, signal=signals.engine_stopped)
         return conn
+
+    async def prepare_once(self, what: str, prepare: Callable[[], Awaitable[None]]) -> None:
+        """Run `prepare` once per process for this store; a crawl that asks while another crawl's run
+        is under way awaits that run. A run that failed (the store was down) is run again."""
+        key = (self.uri, self.database.name, what)
+        done = self._prepared.get(key)
+        if done is None or (done.done() and (done.cancelled() or done.exception() is not None)):
+            done = self._prepared[key] = asyncio.ensure_future(prepare())
+        await asyncio.shield(done)  # one crawl stopping does not cancel the run the others await
 
     async def close(self) -> None:
         await self.client.close()

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from crawler.items import Article
 from crawler.store.connection import MongoConnection, redact_uri
 from crawler.store.embedded import vnnews_home
-from exporters.mongo.writer import ArticleWriter
+from exporters.mongo.writer import ArticleWriter, ensure_articles_collection
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -28,17 +28,22 @@ class MongoPipeline:
         self.flush_interval = settings.getfloat("MONGODB_FLUSH_INTERVAL")
         self.connection = MongoConnection.from_crawler(crawler)
         spool_dir = Path(settings.get("MONGODB_SPOOL_DIR") or vnnews_home() / "spool")
+        db, articles = self.connection.database, settings.get("MONGODB_ARTICLES_COLLECTION")
+        pages = settings.get("MONGODB_PAGES_COLLECTION")
         self.writer = ArticleWriter(
-            self.connection.database,
+            db,
             spool_dir,
-            articles=settings.get("MONGODB_ARTICLES_COLLECTION"),
-            pages=settings.get("MONGODB_PAGES_COLLECTION"),
+            articles=articles,
+            pages=pages,
             buffer_size=settings.getint("MONGODB_BUFFER_SIZE"),
             retry_after=settings.getfloat("MONGODB_RETRY_AFTER"),
             breaker=self.connection.breaker,
             keep_raw_html=settings.getbool("RAW_HTML_ENABLED"),
             raw_retention_days=settings.getint("RAW_HTML_RETENTION_DAYS"),
             stats_inc=lambda key, count: crawler.stats.inc_value(key, count),
+            prepare=lambda: self.connection.prepare_once(
+                f"articles:{articles}:{pages}", lambda: ensure_articles_collection(db, articles, pages)
+            ),
         )
         self._ticker: asyncio.Task[None] | None = None
         self._closing = asyncio.Event()

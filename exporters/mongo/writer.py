@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -66,7 +66,10 @@ class ArticleWriter:
         keep_raw_html: bool = True,
         raw_retention_days: int = 0,
         stats_inc: StatsInc = _no_stats,
+        prepare: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
+        """`prepare`: creates the collections and indexes before the first write (default:
+        `ensure_articles_collection`; a crawl's pipeline runs it once per process)."""
         self.db = db
         self.articles = articles
         self.pages = pages
@@ -79,6 +82,7 @@ class ArticleWriter:
         self.raw_retention_days = raw_retention_days
         self.stats_inc = stats_inc
         self._prepared = False
+        self._prepare = prepare or (lambda: ensure_articles_collection(db, articles, pages))
         # shared with the crawl's other store users (MongoConnection.breaker): one outage, one wait
         self.breaker = breaker or CircuitBreaker(retry_after)
         self._lock = asyncio.Lock()
@@ -115,7 +119,7 @@ class ArticleWriter:
                 return
             try:
                 if not self._prepared:
-                    await ensure_articles_collection(self.db, self.articles, self.pages)
+                    await self._prepare()
                     self._prepared = True
                 await self._drain_spool()
                 if batch:

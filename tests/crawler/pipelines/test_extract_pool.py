@@ -126,3 +126,10 @@ def test_the_crawlers_of_one_process_share_one_pool() -> None:
     assert again is not first  # the last release stopped it; a new one starts
     again.release()
     assert not ExtractionPool._shared
+
+
+def test_a_pool_that_extracted_nothing_never_started_workers() -> None:
+    """A crawl that found no page lets go of its pool: no worker was started, none is left."""
+    pool = ExtractionPool(1, 2)
+    pool.close()
+    assert pool._started is None and not pool._pool.active
