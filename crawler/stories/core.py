@@ -350,6 +350,8 @@ Op = Find | Write | Together
 # What a search needs of an entry. Not `bands`: a server may copy every array it returns (SecantusDB
 # does, at a cost like that of the match), and `all_bands` has them all as one binary.
 _SEARCH_PROJECTION = {"story_id": 1, "sig": 1, "d": 1, "t": 1, "all_bands": 1}
+# What an exact match needs (`_choose`): it returns every stored copy of a body in the window.
+_EXACT_PROJECTION = {"story_id": 1, "d": 1, "t": 1, "body_hash": 1}
 _MEMBER_PROJECTION = {"story_id": 1, "t": 1, "outlet": 1, "rank": 1, "title": 1}
 
 
@@ -517,7 +519,7 @@ def _search_and_decide(items: list[_Item], cfg: StoryConfig) -> Generator[Op, An
     if usable:
         hashes = sorted({it.body_hash for it in usable if it.body_hash})
         span = _day_span(usable, cfg.window_days)
-        finds.append(Find(cfg.bands_collection, {"body_hash": {"$in": hashes}, "d": span}, _BAND_PROJECTION))
+        finds.append(Find(cfg.bands_collection, {"body_hash": {"$in": hashes}, "d": span}, _EXACT_PROJECTION))
     near_by, (stored, *exact_results) = yield from _band_search(usable, cfg, finds)
     stored_by = {d["_id"]: d for d in stored}
     for it in items:
