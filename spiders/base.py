@@ -21,8 +21,10 @@ import scrapy
 from lxml import etree
 from protego import Protego
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
+from scrapy.utils.response import get_base_url
 
 from crawler.dates import parse_date
 from crawler.items import VN_TZ, FetchedPage
@@ -242,15 +244,18 @@ class OutletSpider(scrapy.Spider):
             return False
         return not (self.until is not None and when > self.until)
 
-    def article_requests(self, links: Iterable[str], via: str, base: Response) -> Iterator[scrapy.Request]:
-        """Requests for links that are new article URLs of this outlet (first sighting wins).
+    def article_requests(self, links: Iterable[str], via: str, base: str) -> Iterator[scrapy.Request]:
+        """Requests for links that are new article URLs of this outlet (first sighting wins), `base`
+        the URL they are relative to: a feed's or sitemap's own URL (`Response.urljoin` would decode
+        the whole document, and the copy lives as long as the response: 500 KB for a sitemap of 600
+        articles), a listing's base URL.
 
         A malformed link (e.g. a port out of range) is skipped and counted (`bad_link`); a link that is
         not http(s) (`refused/scheme`) or leads off the outlet's domains (`refused/offsite`) is refused.
         """
         for link in links:
             try:
-                url = base.urljoin(link.strip()).split("#", 1)[0]
+                url = urljoin(base, link.strip()).split("#", 1)[0]
                 refused = _refusal(url, self.source)
                 key = canonical_url(url) if not refused and self.source.is_article(url) else None
             except ValueError:
@@ -292,7 +297,7 @@ class OutletSpider(scrapy.Spider):
                         break
             if link:
                 links.append(link)
-        yield from self.article_requests(links, "feed", response)
+        yield from self.article_requests(links, "feed", response.url)
 
     def robots_url(self) -> str:
         """robots.txt of the outlet's home host (its first domain when the profile has no home page)."""
@@ -339,13 +344,15 @@ class OutletSpider(scrapy.Spider):
                 links.append(loc)
             else:
                 self.count("outside_window")
-        yield from self.article_requests(links, via, response)
+        yield from self.article_requests(links, via, response.url)
 
     def parse_listing(
         self, response: Response, listing: Listing | None, page: int
     ) -> Iterator[scrapy.Request]:
         before = len(self._seen)
-        yield from self.article_requests(response.css("a::attr(href)").getall(), "listing", response)
+        links = response.css("a::attr(href)").getall()
+        base = get_base_url(response) if isinstance(response, TextResponse) else response.url
+        yield from self.article_requests(links, "listing", base)
         found_new = len(self._seen) > before
         limit = self.source.max_listing_pages
         if listing is not None and listing.page_url and found_new and page < limit:
