@@ -103,6 +103,7 @@ measure.TreeSampler
 measure.TreeSampler.peak_mb
 measure.store_figures  # the embedded store's memory and CPU: benchmarks/bench_crawl.py, bench_ingest.py
 measure.stop_store_servers
+core.story_updates  # the story documents a batch's writes leave: benchmarks/bench_stories.py fills with it
 breaker.CircuitBreaker.is_open  # its state, whose transitions tests/crawler/store/test_breaker.py checks
 embedded.running_server_uri  # the shared server's lifecycle: tests/crawler/store/test_embedded.py
 embedded.stop_server
