@@ -347,12 +347,11 @@ class OutletSpider(scrapy.Spider):
         yield from self.article_requests(links, via, response.url)
 
     def parse_listing(
-        self, response: Response, listing: Listing | None, page: int
+        self, response: TextResponse, listing: Listing | None, page: int
     ) -> Iterator[scrapy.Request]:
         before = len(self._seen)
         links = response.css("a::attr(href)").getall()
-        base = get_base_url(response) if isinstance(response, TextResponse) else response.url
-        yield from self.article_requests(links, "listing", base)
+        yield from self.article_requests(links, "listing", get_base_url(response))
         found_new = len(self._seen) > before
         limit = self.source.max_listing_pages
         if listing is not None and listing.page_url and found_new and page < limit:

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 from crawler.items import CONTENT_FIELDS, PAGE_TYPES, SCHEMA_VERSION
 
+# The server refused a write for an `_id` (or unique key) already stored: another writer was first.
+DUPLICATE_KEY = 11000
+
 ARTICLES = "articles"
 PAGES = "pages"
 
@@ -339,6 +342,7 @@ __all__ = [
     "ARTICLES",
     "ARTICLE_INDEXES",
     "ARTICLE_SCHEMA",
+    "DUPLICATE_KEY",
     "PAGES",
     "PAGE_INDEXES",
     "SCHEMA_VERSION",

@@ -279,11 +279,11 @@ def _story_insert(story_id: str, items: Sequence[_Item], now: datetime) -> Inser
     """The document `_story_update` creates for a story not stored yet, as a plain insert (a server
     commits a bulk's inserts together, each update on its own: crawler/store/schema.py,
     `insert_article`). Fields in the order the upsert leaves them (MongoDB 5+, SecantusDB)."""
-    articles, outlets, times, original = _story_members(items)
+    articles, outlets, times, original = _story_members(items)  # a batch's articles are distinct
     return InsertOne(
         {
             "_id": story_id,
-            "articles": list(dict.fromkeys(articles)),
+            "articles": articles,
             "created_at": now,
             "first_published_at": min(times),
             "last_published_at": max(times),

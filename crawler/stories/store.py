@@ -15,6 +15,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError
 
+from crawler.store.schema import DUPLICATE_KEY
 from crawler.stories.core import (
     Find,
     StoryAssignment,
@@ -29,16 +30,14 @@ from crawler.stories.core import (
 )
 
 T = TypeVar("T")
-DUPLICATE_KEY = 11000
 
 
 def _duplicates(exc: BulkWriteError) -> Written:
     """The requests another writer beat on `_id` (the flow decides what follows), or `exc` again
     when anything else failed."""
     errors = exc.details.get("writeErrors", [])
-    if not errors or exc.details.get("writeConcernErrors"):
-        raise exc
-    if any(e.get("code") != DUPLICATE_KEY for e in errors):
+    others = exc.details.get("writeConcernErrors") or any(e.get("code") != DUPLICATE_KEY for e in errors)
+    if not errors or others:
         raise exc
     return Written(frozenset(e["index"] for e in errors))
 

@@ -21,6 +21,7 @@ from crawler.items import Article
 from crawler.store.breaker import CircuitBreaker
 from crawler.store.schema import (
     ARTICLES,
+    DUPLICATE_KEY,
     PAGES,
     classify,
     describe_validation_error,
@@ -42,7 +43,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-DUPLICATE_KEY = 11000
 VALIDATION_FAILED = 121
 
 StatsInc = Callable[[str, int], None]
