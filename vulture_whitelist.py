@@ -12,7 +12,7 @@ from crawler.commands import extract, status
 from crawler.extraction import xpath
 from crawler.frontier import middleware as frontier_middleware
 from crawler.frontier import scheduler
-from crawler.middlewares import address_guard, incremental, retry_after
+from crawler.middlewares import address_guard, incremental, meta_refresh, retry_after
 from crawler.outlets import model
 from crawler.pipelines import dates, window
 from crawler.pipelines import normalize as normalize_pipeline
@@ -31,6 +31,7 @@ window.WindowPipeline
 normalize_pipeline.NormalizePipeline
 address_guard.AddressGuardMiddleware
 retry_after.RetryAfterMiddleware
+meta_refresh.HeadMetaRefreshMiddleware
 replay_middleware.ReplayMiddleware
 incremental.IncrementalMiddleware
 incremental.PageBudgetMiddleware

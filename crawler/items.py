@@ -5,6 +5,7 @@ This module is the vocabulary every stage shares and imports nothing of the proj
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -99,6 +100,11 @@ class FetchedPage:
     outlet: str | None = None  # the outlet the spider crawled; None: found from the URL
 
 
+def compress_page(body: bytes) -> bytes:
+    """A raw page as the store keeps it (`pages.html`, compression "zlib")."""
+    return zlib.compress(body, 6)
+
+
 @dataclass
 class RawPage:
     """The page as fetched, kept compressed in the store so it can be re-extracted later."""
@@ -107,6 +113,14 @@ class RawPage:
     encoding: str | None = None
     status: int = 200
     content_type: str | None = None
+    packed: bytes | None = field(default=None, repr=False)  # `body` compressed, once `pack` ran
+
+    def pack(self) -> bytes:
+        """The body compressed (`compress_page`), once. A crawl's extraction worker packs the page, so
+        the reactor thread, the crawl's busiest, compresses nothing (~0.7 ms a page)."""
+        if self.packed is None:
+            self.packed = compress_page(self.body)
+        return self.packed
 
 
 @dataclass

@@ -42,6 +42,9 @@ REMOTE_CONTROL_ENABLED = False  # nor Scrapy's code-running HTTP server, one per
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.address_guard.AddressGuardMiddleware": 90,  # no loopback/private hosts (live)
     "crawler.middlewares.retry_after.RetryAfterMiddleware": 560,  # just below RetryMiddleware (550)
+    # Scrapy's meta refresh decodes and keeps each whole page; ours reads its head (meta_refresh.py)
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.middlewares.meta_refresh.HeadMetaRefreshMiddleware": 580,
     "crawler.replay.middleware.ReplayMiddleware": 990,  # off unless REPLAY_URL is set
 }
 # Spider middlewares of our own: the incremental skip and the page budget.

@@ -1,1 +1,2 @@
-"""Crawl components of our own: politeness (Retry-After), incremental skipping, page budget."""
+"""Crawl components of our own: politeness (Retry-After), incremental skipping, page budget, meta
+refresh read from the head of a page."""

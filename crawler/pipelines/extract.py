@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import signals
@@ -40,14 +41,25 @@ def count_rule_misses(stats: Stats, article: Article) -> None:
         stats.inc_value(f"extraction/{article.outlet}/rule_miss/{field}")
 
 
-def extract_with_fingerprint(page: FetchedPage) -> ExtractionResult:
-    """`extract_page`, and the story fingerprint of the article's body, in the same worker: story
-    assignment (crawler/pipelines/stories.py) then fingerprints nothing in the reactor thread."""
-    result = extract_page(page)
-    if result.article is not None:
-        text = nfc(result.article.body)  # the body as the normalisation stage leaves it
-        result.article.story_fingerprint = BodyFingerprint(body_hash(text), fingerprint(text))
-    return result
+@dataclass(frozen=True)
+class WorkerExtraction:
+    """`extract_page` and what the stages after it would otherwise do in the reactor thread, the
+    crawl's busiest: the story fingerprint of the body (`fingerprint`, for story assignment,
+    crawler/pipelines/stories.py) and the raw page compressed as the store keeps it (`pack`).
+    Frozen, so the crawlers of a process that ask for the same steps share one pool."""
+
+    fingerprint: bool = True
+    pack: bool = True
+
+    def __call__(self, page: FetchedPage) -> ExtractionResult:
+        result = extract_page(page)
+        article = result.article
+        if article is not None and self.fingerprint:
+            text = nfc(article.body)  # the body as the normalisation stage leaves it
+            article.story_fingerprint = BodyFingerprint(body_hash(text), fingerprint(text))
+        if article is not None and article.raw is not None and self.pack:
+            article.raw.pack()
+        return result
 
 
 class PageDropped(DropItem):
@@ -91,10 +103,12 @@ class ExtractPipeline:
         pool = None
         if workers > 0:  # one pool for every crawler of the process (pool.py)
             queue = settings.getint("EXTRACTION_QUEUE_SIZE")
-            if settings.getbool("STORIES_ENABLED"):
-                pool = ExtractionPool.shared(workers, queue, extract_with_fingerprint, (MINHASH_LIBRARY,))
-            else:
-                pool = ExtractionPool.shared(workers, queue, extract_page)
+            steps = WorkerExtraction(
+                settings.getbool("STORIES_ENABLED"), settings.getbool("RAW_HTML_ENABLED")
+            )
+            pool = ExtractionPool.shared(
+                workers, queue, steps, (MINHASH_LIBRARY,) if steps.fingerprint else ()
+            )
         pipe = cls(crawler.stats, pool, settings.getfloat("EXTRACTION_TIMEOUT"))
         crawler.signals.connect(pipe.close, signal=signals.engine_stopped)
         return pipe

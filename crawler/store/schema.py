@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from pymongo.asynchronous.database import AsyncDatabase
     from pymongo.synchronous.database import Database
 
-from crawler.items import CONTENT_FIELDS, PAGE_TYPES, SCHEMA_VERSION
+from crawler.items import CONTENT_FIELDS, PAGE_TYPES, SCHEMA_VERSION, compress_page
 
 # The server refused a write for an `_id` (or unique key) already stored: another writer was first.
 DUPLICATE_KEY = 11000
@@ -273,8 +273,10 @@ def page_document(
     status: int,
     content_type: str | None,
     retention_days: int,
+    packed: bytes | None = None,
 ) -> dict[str, Any]:
-    """The raw page as kept for re-extraction: zlib-compressed, expiring after the retention period."""
+    """The raw page as kept for re-extraction: zlib-compressed, expiring after the retention period.
+    `packed`: the body compressed already (`RawPage.pack`)."""
     expire_at = fetched_at + timedelta(days=retention_days) if retention_days > 0 else None
     return {
         "_id": url,
@@ -286,7 +288,7 @@ def page_document(
         "encoding": encoding,
         "compression": "zlib",
         "size": len(body),
-        "html": Binary(zlib.compress(body, 6)),
+        "html": Binary(compress_page(body) if packed is None else packed),
         "expire_at": expire_at,
     }
 

@@ -103,6 +103,7 @@ class ArticleWriter:
                 encoding=article.raw.encoding,
                 status=article.raw.status,
                 content_type=article.raw.content_type,
+                packed=article.raw.packed,
                 retention_days=self.raw_retention_days,
             )
         self.buffer.append(entry)

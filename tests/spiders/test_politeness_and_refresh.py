@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from crawler.replay import ReplayServer, ReplaySite, load_corpus
+from crawler.replay.site import Reply, path_key
 from tests.spiders.conftest import crawl, outlet_stats
 
 OUTLETS = ("vnexpress", "tuoitre", "thanhnien")  # one own replay page each
@@ -65,6 +66,28 @@ def test_a_moved_article_is_followed_on_the_replay(tmp_path, replay, mongo_serve
         assert site.hits_for(url) == 1 and site.hits_for(target) == 1, outlet  # from the replay, not the site
         assert outlet_stats(stats, outlet)["new"] == 1 and "failed" not in outlet_stats(stats, outlet)
         assert mongo_db.articles.count_documents({"outlet": outlet}) == 1
+
+
+def test_a_meta_refresh_is_followed_on_the_replay(tmp_path, replay, mongo_server, mongo_db):
+    """An outlet's page that forwards with `<meta http-equiv="refresh">` (a long page: the middleware
+    reads its head only) is followed to the article, stored under its canonical URL as fetched at the
+    refresh's target."""
+    site = replay.site
+    old = _url(site, "vnexpress")
+    new = "https://vnexpress.net/truong-hoc-vung-cao-don-hoc-sinh-5123457.html"
+    site.serve(new, Reply(200, "text/html; charset=utf-8", site.pages[path_key(old)].body()))
+    forward = (
+        f'<html><head><title>Đang chuyển trang</title><meta http-equiv="refresh" content="0; url={new}">'
+        f"</head><body>{'<p>Bài viết đã được chuyển sang địa chỉ mới.</p>' * 600}</body></html>"
+    )
+    site.serve(old, Reply(200, "text/html; charset=utf-8", forward.encode()))
+
+    stats = crawl(tmp_path, replay.url, mongo_server, mongo_db.name, ["vnexpress"])
+
+    assert site.hits_for(old) == 1 and site.hits_for(new) == 1
+    assert outlet_stats(stats, "vnexpress")["new"] == 1
+    stored = [(d["url"], d["fetched_url"]) for d in mongo_db.articles.find({"outlet": "vnexpress"})]
+    assert stored == [(old, new)]  # the saved page names the old URL canonical
 
 
 def test_refresh_window_and_page_budget(tmp_path, replay, mongo_server, mongo_db):

@@ -6,14 +6,16 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 
 from crawler.extraction import ExtractionResult, extract_page
-from crawler.items import FetchedPage
+from crawler.items import FetchedPage, RawPage
 from crawler.pipelines import CountingStats, PageFlow
-from crawler.pipelines.extract import ExtractionAborted, ExtractPipeline
+from crawler.pipelines.extract import ExtractionAborted, ExtractPipeline, WorkerExtraction
 from crawler.pipelines.pool import ExtractionPool
+from crawler.store.schema import page_document, page_html
 
 PAGES = Path(__file__).resolve().parents[3] / "crawler" / "replay" / "pages"
 DANTRI = (
@@ -133,3 +135,31 @@ def test_a_pool_that_extracted_nothing_never_started_workers() -> None:
     pool = ExtractionPool(1, 2)
     pool.close()
     assert pool._started is None and not pool._pool.active
+
+
+def test_the_workers_pack_the_raw_page_as_the_store_keeps_it() -> None:
+    """A crawl's workers compress the raw page (`WorkerExtraction.pack`), so the reactor thread does
+    not; the page comes back with the crawl's own bytes and their compressed copy, which the store's
+    page document holds as it would have compressed them itself."""
+    sent = page(*DANTRI, "dantri")
+    packing = ExtractionPool(1, 2, WorkerExtraction(fingerprint=False, pack=True))
+    plain = ExtractionPool(1, 2, WorkerExtraction(fingerprint=False, pack=False))
+    try:
+        (packed, _), (unpacked, _) = (asyncio.run(p.extract(sent, 60.0)) for p in (packing, plain))
+    finally:
+        packing.close()
+        plain.close()
+    assert packed.article is not None and unpacked.article is not None
+    raw, bare = packed.article.raw, unpacked.article.raw
+    assert raw is not None and bare is not None
+    assert raw.body is sent.body and raw.packed is not None and zlib.decompress(raw.packed) == sent.body
+    assert bare.packed is None and packed.article.story_fingerprint is None
+
+    def stored(raw: RawPage) -> dict[str, object]:
+        return page_document(
+            sent.url, "dantri", sent.url, sent.fetched_at, raw.body, encoding=raw.encoding,
+            status=raw.status, content_type=raw.content_type, retention_days=0, packed=raw.packed,
+        )  # fmt: skip
+
+    assert stored(raw) == stored(bare)  # packed in the worker or by the writer: one document
+    assert page_html(stored(raw)) == sent.body

@@ -11,7 +11,7 @@ import numpy as np
 
 from crawler.items import FetchedPage
 from crawler.normalize import normalize_article
-from crawler.pipelines.extract import extract_with_fingerprint
+from crawler.pipelines.extract import WorkerExtraction
 from crawler.pipelines.stories import assignment_document
 from crawler.stories.fingerprint import fingerprint
 
@@ -21,7 +21,7 @@ GOLD = Path(__file__).resolve().parents[1] / "extraction" / "gold"
 def _article(name: str):  # type: ignore[no-untyped-def]
     page = GOLD / f"{name}.html"
     url = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))["url"]
-    result = extract_with_fingerprint(FetchedPage(url, page.read_bytes(), datetime(2026, 8, 1, tzinfo=UTC)))
+    result = WorkerExtraction()(FetchedPage(url, page.read_bytes(), datetime(2026, 8, 1, tzinfo=UTC)))
     assert result.article is not None
     return normalize_article(result.article)
 
