@@ -4,7 +4,7 @@ Scrapy's MetaRefreshMiddleware looks for the tag in `response.text[:4096]`, and 
 decodes the whole body and keeps the copy on the response. An article page is handed to the
 extraction pool as bytes and never needs that copy, but it stays alive with the response while the
 page waits for a worker: twice the body's bytes for Vietnamese HTML (a `str` of 2-byte characters),
-~1,100 pages at once in a crawl of 10,000 URLs (docs/performance.md). This middleware gives Scrapy's
+for the hundreds of pages in the stages at once (docs/performance.md). This middleware gives Scrapy's
 the same page cut to its first `HEAD_BYTES` bytes, whose text starts with the same 4,096 characters,
 so the decisions are Scrapy's and the whole body is never decoded here.
 
