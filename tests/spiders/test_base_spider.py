@@ -6,6 +6,7 @@ import gzip
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from lxml import etree
 from scrapy import Request
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.http import HtmlResponse, XmlResponse
@@ -62,6 +63,29 @@ def test_feed_sitemap_and_listing_yield_each_article_once():
     out = list(spider.parse_listing(_response(listing.url, HtmlResponse), listing=listing, page=1))
     assert out == []  # nothing new: no pagination either
     assert spider.crawler.stats.get_value("outlet/vnexpress/found") == 1
+
+
+def _frames(generator):
+    """The frames of a suspended generator and of those it yields from."""
+    while generator is not None and generator.gi_frame is not None:
+        yield generator.gi_frame
+        generator = generator.gi_yieldfrom
+
+
+@pytest.mark.parametrize("kind", ["feed", "sitemap"])
+def test_a_parsed_feed_or_sitemap_is_not_kept_while_its_requests_go_out(kind):
+    """The requests of a big document go out a batch at a time (the incremental skip asks the store
+    between batches); its lxml tree, ~5× the document, must not wait with them."""
+    spider = _spider()
+    url, parse = (
+        (spider.source.feeds[0], spider.parse_feed)
+        if kind == "feed"
+        else (spider.source.news_sitemaps[0], spider.parse_sitemap)
+    )
+    output = parse(_response(url))
+    assert next(output).meta["vnnews_kind"] == "article"
+    held = [v for frame in _frames(output) for v in frame.f_locals.values() if isinstance(v, etree._Element)]
+    assert list(_frames(output)) and held == []
 
 
 def test_window_filters_feed_entries():
