@@ -10,8 +10,8 @@ Whole families (Scrapy's `process_*` hooks, `__exit__` arguments) are in pyproje
 from crawler import evaluate, frontier, items
 from crawler.commands import extract, status
 from crawler.extraction import xpath
+from crawler.frontier import memory, scheduler
 from crawler.frontier import middleware as frontier_middleware
-from crawler.frontier import scheduler
 from crawler.middlewares import address_guard, incremental, meta_refresh, retry_after
 from crawler.outlets import model
 from crawler.pipelines import dates, window
@@ -24,8 +24,8 @@ from exporters import feeds
 from spiders import base
 
 # -- loaded by their dotted path: crawler/settings.py (ITEM_PIPELINES, DOWNLOADER_MIDDLEWARES,
-#    SPIDER_MIDDLEWARES, ADDONS, FEED_EXPORTERS) or crawler/frontier/__init__.py (SCHEDULER, the
-#    failure middleware the add-on inserts)
+#    SPIDER_MIDDLEWARES, ADDONS, FEED_EXPORTERS, SCHEDULER_MEMORY_QUEUE) or crawler/frontier/__init__.py
+#    (SCHEDULER, the failure middleware the add-on inserts)
 dates.DatesPipeline
 window.WindowPipeline
 normalize_pipeline.NormalizePipeline
@@ -38,6 +38,7 @@ incremental.PageBudgetMiddleware
 frontier.FrontierAddon
 frontier_middleware.FrontierFailureMiddleware
 scheduler.FrontierScheduler
+memory.CompactLifoMemoryQueue
 feeds.JsonLinesFeedExporter
 feeds.JsonFeedExporter
 feeds.CsvFeedExporter

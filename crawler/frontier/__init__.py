@@ -2,8 +2,10 @@
 
 With FRONTIER_URL set (e.g. `redis://127.0.0.1:6379/0`, or VNNEWS_FRONTIER_URL), `FrontierAddon`
 (in ADDONS) switches the crawl's SCHEDULER to `FrontierScheduler` and adds the middleware that
-reports final download failures; without it the add-on is off and a crawl is exactly Scrapy's.
-docs/scale-out.md has the topology and why this is our own scheduler on redis-py, not scrapy-redis.
+reports final download failures; without it the add-on is off and a crawl schedules with Scrapy's
+scheduler. docs/scale-out.md has the topology and why this is our own scheduler on redis-py, not
+scrapy-redis. `memory.py` is the local frontier's memory queue (SCHEDULER_MEMORY_QUEUE), which
+Scrapy's scheduler uses in every crawl without a shared frontier.
 """
 
 from __future__ import annotations

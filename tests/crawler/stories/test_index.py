@@ -122,7 +122,6 @@ def test_a_big_story_is_found_through_a_few_entries(mongo_db: Any) -> None:
     fp = _prepare(reprint, T0).fp
     hits = mongo_db.story_bands.count_documents({"bands": {"$in": list(fp.bands)}})
     # The first batch met no stored entry of the story and indexed every band; later ones, little.
-    print("HITS", hits)
     assert hits <= 8 < len(first)
     (result,) = assign_stories(mongo_db, [reprint], PIPELINE)
     assert result.story_id == new_story_id(first[0]["_id"]) and result.kind == "near"
