@@ -364,7 +364,9 @@ def assign_flow(
     story; else the best LSH candidate whose estimated Jaccard ≥ threshold; else a new story. The
     whole batch is searched with one query. A new story is re-checked after it is written: if a
     concurrent writer indexed a match meanwhile, the two are linked, the larger id into the smaller,
-    and every story the batch touched is settled onto the story it was merged into.
+    and so is a story whose founder a concurrent writer indexed first in a story of its own (the
+    articles that joined the founder here follow it). Every story the batch touched is then settled
+    onto the story it was merged into.
     """
     now = now or datetime.now(UTC)
     items = _unique_items(docs, now)
@@ -377,11 +379,19 @@ def assign_flow(
     # this batch never weighed: the recheck looks at it like at any other writer's entry
     touched = {it.story_id for it in items}
     pairs, links = yield from _recheck_flow(fresh, {it.key for it in items} - lost, touched, config)
-    linked = yield from link_flow(pairs, config, now)
+    linked = yield from link_flow(pairs + _orphaned(todo, lost), config, now)
     # the links of the batch's stories came with the recheck (after the writes, as settling needs)
     moved = yield from settle_flow(touched | linked, config, now, None if linked else links)
     refresh = bool(linked) or moved or not config.pending_articles
     return (yield from _results_flow(items, docs, config, refresh))
+
+
+def _orphaned(todo: Sequence[_Item], lost: set[str]) -> list[tuple[str, str]]:
+    """The stories this batch founded whose founder another writer indexed first, in its own story,
+    each paired with that story: the articles that joined the founder here follow it there."""
+    held = {it.story_id for it in todo}
+    founded = ((new_story_id(it.key), it.story_id) for it in todo if it.key in lost and it.kind == "new")
+    return [(sid, into) for sid, into in founded if sid in held and sid != into]
 
 
 def _unique_items(docs: Sequence[Mapping[str, Any]], now: datetime) -> list[_Item]:

@@ -199,6 +199,30 @@ def test_an_article_another_writer_indexed_first_is_rechecked(mongo_db: Any) -> 
     assert sorted(story["articles"]) == sorted([a_doc["_id"], b_doc["_id"]])
 
 
+def test_a_story_whose_founder_another_writer_indexed_first_joins_that_writers_story(
+    mongo_db: Any,
+) -> None:
+    """Writer B's batch holds k and m: k founds a story and m joins it through k. Writer A indexes k
+    first, in the story of its own j, after B searched and before B writes. B's k then carries A's
+    story, and the story k founded in B holds m alone unless B links it to A's: every copy must
+    end in one story."""
+    storm = "\n".join(SAMPLES["bão"][0])
+    ensure_story_indexes(mongo_db)
+    j_doc = doc("https://j.vn/bao", "j", "(Dân trí) - " + storm, T0)
+    k_doc = doc("https://k.vn/bao", "k", "TPO - " + storm + "\nTheo TTXVN", T0 + timedelta(minutes=5))
+    m_doc = doc("https://m.vn/bao", "m", "Hà Nội (TTXVN) - " + storm + "\nPV", T0 + timedelta(minutes=9))
+    b_op, b_flow = step(mongo_db, assign_flow([k_doc, m_doc], PIPELINE), 1)
+    assert isinstance(b_op, Write)
+    a_results = assign_stories(mongo_db, [j_doc, k_doc], PIPELINE)  # A indexes k in j's story first
+    assert [r.kind for r in a_results] == ["new", "near"]
+    b_results = finish(mongo_db, b_op, b_flow)
+    bands = {d["_id"]: d["story_id"] for d in mongo_db.story_bands.find()}
+    assert len(set(bands.values())) == 1, bands  # one story: B linked the story k founded to A's
+    (story,) = mongo_db.stories.find()
+    assert sorted(story["articles"]) == sorted(d["_id"] for d in (j_doc, k_doc, m_doc))
+    assert {r.story_id for r in b_results} == {story["_id"]}
+
+
 def test_a_story_a_batch_founds_is_inserted_as_its_update_would_create_it(mongo_db: Any) -> None:
     storm = "\n".join(SAMPLES["bão"][0])
     docs = [

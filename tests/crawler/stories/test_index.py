@@ -159,6 +159,9 @@ def test_bands_lent_by_an_entry_another_writer_indexed_go_back(mongo_db: Any) ->
             op = flow.send(_execute_sync(mongo_db, op))
     except StopIteration as stop:
         results = stop.value
-    assert [r.story_id for r in results] == ["st_another_writer", new_story_id(lender["_id"])]
+    # the borrower joined the lender's story through the lender, and follows it into the other
+    # writer's story (`_orphaned`): the story the lender founded here is linked away
+    assert [r.story_id for r in results] == ["st_another_writer", "st_another_writer"]
+    assert mongo_db.story_merges.find_one({"_id": new_story_id(lender["_id"])})["into"] == "st_another_writer"
     entry = mongo_db.story_bands.find_one({"_id": borrower["_id"]})
     assert set(entry["bands"]) == set(fp.bands) == set(entry_bands(entry))
