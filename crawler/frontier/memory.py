@@ -1,12 +1,13 @@
 """The crawl's own scheduler queue in memory (SCHEDULER_MEMORY_QUEUE): waiting requests as tuples.
 
 A request waiting in Scrapy's memory queue costs ~2.6 KB: the Request, its Headers and meta, and the
-fingerprint and parsed URL Scrapy caches for it. A sitemap of 10,000 articles puts them all in the
-scheduler at once, and they wait there until the downloader has room: ~26 MB that grows with the
-crawl. `CompactLifoMemoryQueue` keeps a request of the plain shape the outlet spiders make (a `GET`
-without body, cookies, flags or cb_kwargs; callback and errback methods of the spider; meta of plain
-values) as a tuple of what makes it (~0.6 KB) and makes the Request again when the scheduler takes
-it. Any other request is kept as it is. The order is Scrapy's default one: LIFO per priority.
+fingerprint and parsed URL Scrapy caches for it. The article requests of a big sitemap wait there
+until the downloader has room, up to 26 MB for 10,000 of them: memory that grows with the crawl
+(docs/performance.md measures it). `CompactLifoMemoryQueue` keeps a request of the plain shape the
+outlet spiders make (a `GET` without body, cookies, flags or cb_kwargs; callback and errback methods
+of the spider; meta of plain values) as a tuple of what makes it (~0.6 KB) and makes the Request
+again when the scheduler takes it. Any other request is kept as it is. The order is Scrapy's
+default one: LIFO per priority.
 """
 
 from __future__ import annotations
