@@ -16,7 +16,7 @@ outlets is then found through a few entries, not 50, and a reprint writes a few 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Generator, Iterable, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -407,7 +407,11 @@ def _day_span(items: Sequence[_Item], days: int) -> dict[str, int]:
 
 
 def _band_search(
-    items: Sequence[_Item], cfg: StoryConfig, extra: Sequence[Find] = (), others_only: bool = False
+    items: Sequence[_Item],
+    cfg: StoryConfig,
+    extra: Sequence[Find] = (),
+    others_only: bool = False,
+    settled: Callable[[list[Any]], set[str]] = lambda _: set(),
 ) -> Generator[Op, Any, tuple[dict[str, list[Any]], list[Any]]]:
     """The stored entries sharing a band with each item, within its window: two queries per
     `search_batch` items, not per item, every group's sent together (and `extra` finds with the
@@ -421,6 +425,10 @@ def _band_search(
     index are (`index_bands`). The group is bounded because a server may check every returned entry
     against every key of the `$in` (SecantusDB does: the cost of a query grows with keys × entries,
     docs/performance.md); MongoDB can take a whole write batch.
+
+    `settled(extra results)`: the items whose decision these results settle without weighing
+    candidates (an exact copy is stored): their stories are not fetched for them, only the entries
+    the first query found them (what `index_bands` needs).
     """
     size = max(1, cfg.search_batch)
     groups = [items[at : at + size] for at in range(0, len(items), size)]
@@ -437,8 +445,10 @@ def _band_search(
     ]
     results: list[Any] = (yield Together([*extra, *firsts])) if extra or firsts else []
     extra_results, founds = results[: len(extra)], results[len(extra) :]
+    done = settled(extra_results)
     wanted = [
-        _stories_to_fetch(group, found, cfg, others_only) for group, found in zip(groups, founds, strict=True)
+        _stories_to_fetch([it for it in group if it.key not in done], found, cfg, others_only)
+        for group, found in zip(groups, founds, strict=True)
     ]
     asked = [i for i, stories in enumerate(wanted) if stories]
     members: list[Any] = []
@@ -466,12 +476,16 @@ def _band_search(
 def _stories_to_fetch(
     group: Sequence[_Item], found: list[Any], cfg: StoryConfig, others_only: bool
 ) -> set[str]:
-    """The stories whose entries in the window a group's search fetches: every story it found, or
-    (`others_only`) those an item found that are not its own."""
-    if not others_only:
-        return {d["story_id"] for d in found}
-    shares = _shares(group, found, cfg) if found else {}
-    return {d["story_id"] for it in group for d in shares.get(it.key, ()) if d["story_id"] != it.story_id}
+    """The stories whose entries in the window a group's search fetches: every story an item found
+    (an entry sharing one of its bands in its window; the entries that left that band out of the
+    index are of a story and day such an entry is of), or (`others_only`) those that are not its own."""
+    shares = _shares(group, found, cfg) if found and group else {}
+    return {
+        d["story_id"]
+        for it in group
+        for d in shares.get(it.key, ())
+        if not others_only or d["story_id"] != it.story_id
+    }
 
 
 def _shares(group: Sequence[_Item], found: list[Any], cfg: StoryConfig) -> dict[str, list[Any]]:
@@ -530,7 +544,9 @@ def _search_and_decide(items: list[_Item], cfg: StoryConfig) -> Generator[Op, An
         hashes = sorted({it.body_hash for it in usable if it.body_hash})
         span = _day_span(usable, cfg.window_days)
         finds.append(Find(cfg.bands_collection, {"body_hash": {"$in": hashes}, "d": span}, _EXACT_PROJECTION))
-    near_by, (stored, *exact_results) = yield from _band_search(usable, cfg, finds)
+    near_by, (stored, *exact_results) = yield from _band_search(
+        usable, cfg, finds, settled=lambda found: _copied(usable, found[1] if len(found) > 1 else [], cfg)
+    )
     stored_by = {d["_id"]: d for d in stored}
     for it in items:
         if (old := stored_by.get(it.key)) is not None:
@@ -540,6 +556,19 @@ def _search_and_decide(items: list[_Item], cfg: StoryConfig) -> Generator[Op, An
     _decide(todo, exact_docs, near_by, cfg)
     index_bands([it for it in todo if it.fp.usable], near_by)
     return todo
+
+
+def _copied(items: Sequence[_Item], exact_docs: list[Mapping[str, Any]], cfg: StoryConfig) -> set[str]:
+    """The items with a stored copy of their body in their window: `_choose` takes the earliest copy
+    whatever the near candidates, so a search need not fetch the stories they found."""
+    days: dict[str, list[int]] = {}
+    for d in exact_docs:
+        days.setdefault(d["body_hash"], []).append(d["d"])
+    return {
+        it.key
+        for it in items
+        if any(abs(day - it.day) <= cfg.window_days for day in days.get(it.body_hash or "", ()))
+    }
 
 
 def _decide(

@@ -132,6 +132,33 @@ def test_a_crawl_batch_makes_five_round_trips(mongo_db: Any) -> None:
     assert {r.kind for r in results} >= {"new", "near"}
 
 
+def test_copies_of_stored_bodies_fetch_no_story(mongo_db: Any) -> None:
+    """A batch of copies (each body stored at another URL) decides on the earliest copy, whatever
+    the near candidates, so its search does not fetch the entries of the stories it found."""
+    ensure_story_indexes(mongo_db)
+    storm = "\n".join(SAMPLES["bão"][0])
+    crash = "\n".join(SAMPLES["giao thông"][0])
+    stored = [
+        doc("https://a.vn/bao", "a", storm, T0),
+        doc("https://b.vn/bao", "b", "(Dân trí) - " + storm + "\nTheo TTXVN", T0 + timedelta(hours=1)),
+        doc("https://a.vn/tai-nan", "a", crash, T0 + timedelta(hours=2)),
+    ]
+    for one in stored:  # one batch each: the story of the storm has two entries
+        assign_stories(mongo_db, [one], PIPELINE)
+    copies = [
+        doc("https://c.vn/bao", "c", storm, T0 + timedelta(hours=3)),
+        doc("https://c.vn/tai-nan", "c", crash, T0 + timedelta(hours=3)),
+    ]
+    crawl = StoryConfig(update_articles=False, pending_articles=True)
+    results, counts = count_ops(mongo_db, assign_flow(copies, crawl))
+    # the search with the lookup and the exact query, the index write, the story write, the links
+    assert counts["round_trips"] == 4 and counts["write"] == 2, counts
+    assert [(r.story_id, r.kind, r.matched_id) for r in results] == [
+        (new_story_id("https://a.vn/bao"), "exact", "https://a.vn/bao"),
+        (new_story_id("https://a.vn/tai-nan"), "exact", "https://a.vn/tai-nan"),
+    ]
+
+
 def step(db: Any, flow: Generator[Any, Any, Any], ops: int) -> tuple[Any, Any]:
     """Run the first `ops` operations of a flow; returns (the next pending op, the flow)."""
     op = next(flow)
