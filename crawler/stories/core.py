@@ -7,10 +7,14 @@ group of articles (`search_batch`). Merges between writers are links in their ow
 id wins, so every writer converges on the same story whatever the interleaving. See docs/stories.md.
 
 An index entry puts in the band index (`bands`) only the bands that no other entry of its own story
-and day has (`index_bands`); all its bands are kept in `all_bands`. A search that finds one entry of a
-story then fetches that story's entries in the window (`_band_search`), so it still sees every entry
-sharing a band, and the decisions are those of an index holding every band. A story reprinted by 50
-outlets is then found through a few entries, not 50, and a reprint writes a few index keys, not 42.
+and day has (`index_bands`); all its bands are kept in `all_bands`. A search that finds an entry of a
+story then fetches that story's entries in the window (`_band_search`), so it sees every entry
+sharing a band, whenever they can change the story chosen: not for an article with a stored copy of
+its body (the earliest copy decides), nor for one whose entries found are all of one story, one of
+them at or above the threshold (that story wins whatever its other entries score), unless an earlier
+article of its batch, of another story, competes for it. The stories chosen are those of an index
+holding every band; the matched entry may be another entry of the same story. A story reprinted by
+50 outlets is then found through a few entries, not 50, and a reprint writes a few index keys, not 42.
 """
 
 from __future__ import annotations
@@ -411,8 +415,8 @@ def _band_search(
     cfg: StoryConfig,
     extra: Sequence[Find] = (),
     others_only: bool = False,
-    settled: Callable[[list[Any]], set[str]] = lambda _: set(),
-) -> Generator[Op, Any, tuple[dict[str, list[Any]], list[Any]]]:
+    settled: Callable[[list[Any], Mapping[str, list[Any]]], set[str]] = lambda _extra, _first: set(),
+) -> Generator[Op, Any, tuple[dict[str, list[Any]], list[Any], set[str]]]:
     """The stored entries sharing a band with each item, within its window: two queries per
     `search_batch` items, not per item, every group's sent together (and `extra` finds with the
     first ones, whose results come back second). `others_only` (decided items): an item's own
@@ -421,14 +425,15 @@ def _band_search(
     Each item gets the share its own query on an index of every band would return: the entries that
     have one of its bands and lie in its own window, at most `max_candidates` of them. The first
     query finds the entries holding one of the group's bands in the index; the second fetches the
-    entries of their stories in the window, where the entries that left a shared band out of the
-    index are (`index_bands`). The group is bounded because a server may check every returned entry
-    against every key of the `$in` (SecantusDB does: the cost of a query grows with keys × entries,
-    docs/performance.md); MongoDB can take a whole write batch.
+    entries of the stories an item found there, in the window, where the entries that left a shared
+    band out of the index are (`index_bands`): an entry sharing a band with the item in its window
+    is of a story and day whose entries hold that band. The group is bounded because a server may
+    check every returned entry against every key of the `$in` (SecantusDB does: the cost of a query
+    grows with keys × entries, docs/performance.md); MongoDB can take a whole write batch.
 
-    `settled(extra results)`: the items whose decision these results settle without weighing
-    candidates (an exact copy is stored): their stories are not fetched for them, only the entries
-    the first query found them (what `index_bands` needs).
+    `settled(extra results, first shares)` names the items the first query settles: they keep what
+    it found them, their stories are not fetched for them. Returns the shares, the extra results
+    and the settled items.
     """
     size = max(1, cfg.search_batch)
     groups = [items[at : at + size] for at in range(0, len(items), size)]
@@ -445,10 +450,19 @@ def _band_search(
     ]
     results: list[Any] = (yield Together([*extra, *firsts])) if extra or firsts else []
     extra_results, founds = results[: len(extra)], results[len(extra) :]
-    done = settled(extra_results)
+    first: dict[str, list[Any]] = {}
+    for group, found in zip(groups, founds, strict=True):
+        first.update(_shares(group, found, cfg))
+    done = settled(extra_results, first)
     wanted = [
-        _stories_to_fetch([it for it in group if it.key not in done], found, cfg, others_only)
-        for group, found in zip(groups, founds, strict=True)
+        {
+            d["story_id"]
+            for it in group
+            if it.key not in done
+            for d in first[it.key]
+            if not others_only or d["story_id"] != it.story_id
+        }
+        for group in groups
     ]
     asked = [i for i, stories in enumerate(wanted) if stories]
     members: list[Any] = []
@@ -464,28 +478,12 @@ def _band_search(
                 for i in asked
             ]
         )
+    shares = first
     for i, more in zip(asked, members, strict=True):
         known = {d["_id"] for d in founds[i]}
-        founds[i] = founds[i] + [d for d in more if d["_id"] not in known]
-    shares: dict[str, list[Any]] = {}
-    for group, found in zip(groups, founds, strict=True):
-        shares.update(_shares(group, found, cfg))
-    return shares, extra_results
-
-
-def _stories_to_fetch(
-    group: Sequence[_Item], found: list[Any], cfg: StoryConfig, others_only: bool
-) -> set[str]:
-    """The stories whose entries in the window a group's search fetches: every story an item found
-    (an entry sharing one of its bands in its window; the entries that left that band out of the
-    index are of a story and day such an entry is of), or (`others_only`) those that are not its own."""
-    shares = _shares(group, found, cfg) if found and group else {}
-    return {
-        d["story_id"]
-        for it in group
-        for d in shares.get(it.key, ())
-        if not others_only or d["story_id"] != it.story_id
-    }
+        weighed = [it for it in groups[i] if it.key not in done]
+        shares.update(_shares(weighed, founds[i] + [d for d in more if d["_id"] not in known], cfg))
+    return shares, extra_results, done
 
 
 def _shares(group: Sequence[_Item], found: list[Any], cfg: StoryConfig) -> dict[str, list[Any]]:
@@ -544,16 +542,32 @@ def _search_and_decide(items: list[_Item], cfg: StoryConfig) -> Generator[Op, An
         hashes = sorted({it.body_hash for it in usable if it.body_hash})
         span = _day_span(usable, cfg.window_days)
         finds.append(Find(cfg.bands_collection, {"body_hash": {"$in": hashes}, "d": span}, _EXACT_PROJECTION))
-    near_by, (stored, *exact_results) = yield from _band_search(
-        usable, cfg, finds, settled=lambda found: _copied(usable, found[1] if len(found) > 1 else [], cfg)
-    )
+    # the items whose one found story is not fetched, should an earlier article of the batch
+    # compete with it (then it is fetched and the batch decided again)
+    unweighed: dict[str, str] = {}
+
+    def settled(extra: list[Any], first: Mapping[str, list[Any]]) -> set[str]:
+        unweighed.update(_one_story(usable, first, cfg))
+        return _copied(usable, extra[1] if len(extra) > 1 else [], cfg) | set(unweighed)
+
+    near_by, (stored, *exact_results), _ = yield from _band_search(usable, cfg, finds, settled=settled)
     stored_by = {d["_id"]: d for d in stored}
     for it in items:
         if (old := stored_by.get(it.key)) is not None:
             it.story_id, it.kind, it.matched = old["story_id"], old.get("kind", "new"), old.get("matched")
     todo = [it for it in items if it.key not in stored_by]
     exact_docs: list[Mapping[str, Any]] = exact_results[0] if exact_results else []
-    _decide(todo, exact_docs, near_by, cfg)
+    while challenged := _decide(todo, exact_docs, near_by, cfg, unweighed):
+        stories = sorted({unweighed.pop(it.key) for it in challenged})
+        more = yield Find(
+            cfg.bands_collection,
+            {"story_id": {"$in": stories}, "d": _day_span(challenged, cfg.window_days)},
+            _SEARCH_PROJECTION,
+            cfg.max_candidates * len(challenged),
+        )
+        for it in challenged:
+            known = {d["_id"] for d in near_by[it.key]}
+            near_by.update(_shares([it], near_by[it.key] + [d for d in more if d["_id"] not in known], cfg))
     index_bands([it for it in todo if it.fp.usable], near_by)
     return todo
 
@@ -571,13 +585,34 @@ def _copied(items: Sequence[_Item], exact_docs: list[Mapping[str, Any]], cfg: St
     }
 
 
+def _one_story(items: Sequence[_Item], shares: Mapping[str, list[Any]], cfg: StoryConfig) -> dict[str, str]:
+    """The items whose entries found are all of one story, one of them at or above the threshold:
+    that story wins against every other stored one whatever its other entries score, so they need
+    not be fetched (the match is then the best entry found, not perhaps the best of the story)."""
+    one: dict[str, str] = {}
+    for it in items:
+        share = shares.get(it.key, ())
+        stories = {d["story_id"] for d in share}
+        if len(stories) == 1 and any(_similar(it, d) >= cfg.threshold for d in share):
+            one[it.key] = stories.pop()
+    return one
+
+
 def _decide(
-    todo: list[_Item], exact_docs: list[Mapping[str, Any]], near_by: dict[str, list[Any]], cfg: StoryConfig
-) -> None:
-    """Decide in order; earlier articles of this batch are candidates for later ones."""
+    todo: list[_Item],
+    exact_docs: list[Mapping[str, Any]],
+    near_by: dict[str, list[Any]],
+    cfg: StoryConfig,
+    unweighed: Mapping[str, str] | None = None,
+) -> list[_Item]:
+    """Decide in order; earlier articles of this batch are candidates for later ones. Returns the
+    items of `unweighed` (key → the one stored story found, whose other entries were not fetched)
+    that an earlier article of another story competes for: their decision needs those entries."""
     peers_by_band: dict[int, list[_Item]] = {}
     peers_by_hash: dict[str, _Item] = {}
+    challenged: list[_Item] = []
     for it in todo:
+        it.matched = it.score = None
         if not it.fp.usable:
             it.story_id, it.kind = new_story_id(it.key), "new"
             continue
@@ -597,10 +632,16 @@ def _decide(
                     peers.setdefault(p.key, p)
         candidates += [_item_as_doc(p) for p in peers.values()]
         it.seen = {d["_id"] for d in candidates} | {d["_id"] for d in exact}
+        found = (unweighed or {}).get(it.key)
+        if found is not None and not exact:
+            rivals = (d for d in candidates if d["story_id"] != found)
+            if any(_similar(it, d) >= cfg.threshold for d in rivals):
+                challenged.append(it)
         _choose(it, exact, candidates, cfg.threshold)
         peers_by_hash.setdefault(it.body_hash or "", it)
         for band in it.fp.bands:
             peers_by_band.setdefault(band, []).append(it)
+    return challenged
 
 
 def _choose(it: _Item, exact: list[Mapping[str, Any]], candidates: list[Any], threshold: float) -> None:
@@ -682,7 +723,7 @@ def _recheck_flow(
     """New stories against what concurrent writers indexed since the first search: pairs to merge,
     and the merge links of `story_ids`, asked in the same round trip (for `settle_flow`)."""
     links = Find(cfg.merges_collection, {"_id": {"$in": sorted(story_ids)}}, {"into": 1})
-    found_by, (known,) = yield from _band_search(fresh, cfg, [links], others_only=True)
+    found_by, (known,), _ = yield from _band_search(fresh, cfg, [links], others_only=True)
     pairs: list[tuple[str, str]] = []
     for it in fresh:
         for d in found_by.get(it.key, ()):
