@@ -416,7 +416,7 @@ def _band_search(
     extra: Sequence[Find] = (),
     others_only: bool = False,
     settled: Callable[[list[Any], Mapping[str, list[Any]]], set[str]] = lambda _extra, _first: set(),
-) -> Generator[Op, Any, tuple[dict[str, list[Any]], list[Any], set[str]]]:
+) -> Generator[Op, Any, tuple[dict[str, list[Any]], list[Any]]]:
     """The stored entries sharing a band with each item, within its window: two queries per
     `search_batch` items, not per item, every group's sent together (and `extra` finds with the
     first ones, whose results come back second). `others_only` (decided items): an item's own
@@ -432,8 +432,7 @@ def _band_search(
     grows with keys × entries, docs/performance.md); MongoDB can take a whole write batch.
 
     `settled(extra results, first shares)` names the items the first query settles: they keep what
-    it found them, their stories are not fetched for them. Returns the shares, the extra results
-    and the settled items.
+    it found them, their stories are not fetched for them. Returns the shares and the extra results.
     """
     size = max(1, cfg.search_batch)
     groups = [items[at : at + size] for at in range(0, len(items), size)]
@@ -483,7 +482,7 @@ def _band_search(
         known = {d["_id"] for d in founds[i]}
         weighed = [it for it in groups[i] if it.key not in done]
         shares.update(_shares(weighed, founds[i] + [d for d in more if d["_id"] not in known], cfg))
-    return shares, extra_results, done
+    return shares, extra_results
 
 
 def _shares(group: Sequence[_Item], found: list[Any], cfg: StoryConfig) -> dict[str, list[Any]]:
@@ -550,7 +549,7 @@ def _search_and_decide(items: list[_Item], cfg: StoryConfig) -> Generator[Op, An
         unweighed.update(_one_story(usable, first, cfg))
         return _copied(usable, extra[1] if len(extra) > 1 else [], cfg) | set(unweighed)
 
-    near_by, (stored, *exact_results), _ = yield from _band_search(usable, cfg, finds, settled=settled)
+    near_by, (stored, *exact_results) = yield from _band_search(usable, cfg, finds, settled=settled)
     stored_by = {d["_id"]: d for d in stored}
     for it in items:
         if (old := stored_by.get(it.key)) is not None:
@@ -723,7 +722,7 @@ def _recheck_flow(
     """New stories against what concurrent writers indexed since the first search: pairs to merge,
     and the merge links of `story_ids`, asked in the same round trip (for `settle_flow`)."""
     links = Find(cfg.merges_collection, {"_id": {"$in": sorted(story_ids)}}, {"into": 1})
-    found_by, (known,), _ = yield from _band_search(fresh, cfg, [links], others_only=True)
+    found_by, (known,) = yield from _band_search(fresh, cfg, [links], others_only=True)
     pairs: list[tuple[str, str]] = []
     for it in fresh:
         for d in found_by.get(it.key, ()):
