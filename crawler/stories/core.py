@@ -466,23 +466,25 @@ def _band_search(
     asked = [i for i, stories in enumerate(wanted) if stories]
     members: list[Any] = []
     if asked:
-        members = yield Together(
-            [
-                Find(
-                    cfg.bands_collection,
-                    {"story_id": {"$in": sorted(wanted[i])}, "d": spans[i]},
-                    _SEARCH_PROJECTION,
-                    limits[i],
-                )
-                for i in asked
-            ]
-        )
+        members = yield Together([_story_entries(wanted[i], spans[i], limits[i], cfg) for i in asked])
     shares = first
     for i, more in zip(asked, members, strict=True):
-        known = {d["_id"] for d in founds[i]}
         weighed = [it for it in groups[i] if it.key not in done]
-        shares.update(_shares(weighed, founds[i] + [d for d in more if d["_id"] not in known], cfg))
+        shares.update(_shares(weighed, _joined(founds[i], more), cfg))
     return shares, extra_results
+
+
+def _story_entries(story_ids: Iterable[str], span: Mapping[str, int], limit: int, cfg: StoryConfig) -> Find:
+    """The entries of these stories in a window: where those that left a band out of the index are."""
+    return Find(
+        cfg.bands_collection, {"story_id": {"$in": sorted(story_ids)}, "d": span}, _SEARCH_PROJECTION, limit
+    )
+
+
+def _joined(found: list[Any], more: list[Any]) -> list[Any]:
+    """The entries found, then those of `more` not among them."""
+    known = {d["_id"] for d in found}
+    return found + [d for d in more if d["_id"] not in known]
 
 
 def _shares(group: Sequence[_Item], found: list[Any], cfg: StoryConfig) -> dict[str, list[Any]]:
@@ -557,16 +559,11 @@ def _search_and_decide(items: list[_Item], cfg: StoryConfig) -> Generator[Op, An
     todo = [it for it in items if it.key not in stored_by]
     exact_docs: list[Mapping[str, Any]] = exact_results[0] if exact_results else []
     while challenged := _decide(todo, exact_docs, near_by, cfg, unweighed):
-        stories = sorted({unweighed.pop(it.key) for it in challenged})
-        more = yield Find(
-            cfg.bands_collection,
-            {"story_id": {"$in": stories}, "d": _day_span(challenged, cfg.window_days)},
-            _SEARCH_PROJECTION,
-            cfg.max_candidates * len(challenged),
-        )
+        stories = {unweighed.pop(it.key) for it in challenged}
+        span = _day_span(challenged, cfg.window_days)
+        more = yield _story_entries(stories, span, cfg.max_candidates * len(challenged), cfg)
         for it in challenged:
-            known = {d["_id"] for d in near_by[it.key]}
-            near_by.update(_shares([it], near_by[it.key] + [d for d in more if d["_id"] not in known], cfg))
+            near_by.update(_shares([it], _joined(near_by[it.key], more), cfg))
     index_bands([it for it in todo if it.fp.usable], near_by)
     return todo
 
